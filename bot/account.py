@@ -1,0 +1,125 @@
+"""/settings and /forget-me: the learner's own settings and data."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot import strings
+from bot.actions import Action, encode
+from bot.context import Context
+from bot.errors import UserError
+from bot.grammar import ParsedCommand
+from bot.learners import LearnerProfile, ensure_learner, find_learner
+from bot.reply import Button, ButtonStyle, Field, Reply, rows
+from bot.services import Services
+from bot.studyday import zone
+from storage.models import LEARNER, REVIEW_LOG, REVIEW_STATE
+
+FORGET = "me.forget"
+NEW_RANGE = (0, 200)
+RETENTION_RANGE = (0.80, 0.97)
+
+
+def _parse_changes(options: dict[str, str]) -> dict[str, object]:
+    """Validate every option before anything is written (all or nothing)."""
+    changes: dict[str, object] = {}
+    if "timezone" in options:
+        zone(options["timezone"].strip())  # raises ValueError with the message
+        changes["timezone"] = options["timezone"].strip()
+    if "new" in options:
+        raw = options["new"].strip()
+        if not raw.isdigit() or not NEW_RANGE[0] <= int(raw) <= NEW_RANGE[1]:
+            raise UserError(strings.BAD_NEW.format(value=options["new"]))
+        changes["new_per_day"] = int(raw)
+    if "retention" in options:
+        raw = options["retention"].strip()
+        try:
+            value = float(raw)
+        except ValueError:
+            raise UserError(strings.BAD_RETENTION.format(value=raw)) from None
+        if not RETENTION_RANGE[0] <= value <= RETENTION_RANGE[1]:
+            raise UserError(strings.BAD_RETENTION.format(value=raw))
+        changes["desired_retention"] = value
+    return changes
+
+
+def _settings_reply(learner: LearnerProfile, lead: str) -> Reply:
+    timezone = (
+        strings.SETTING_DEFAULT.format(value=learner.timezone)
+        if learner.timezone_is_default
+        else learner.timezone
+    )
+    return Reply(
+        title=strings.SETTINGS_TITLE,
+        body=(lead + "\n\n" if lead else "") + strings.SETTINGS_HELP,
+        fields=(
+            Field(strings.SETTING_TIMEZONE, timezone),
+            Field(strings.SETTING_NEW, str(learner.new_per_day)),
+            Field(strings.SETTING_RETENTION, f"{learner.retention:.2f}"),
+        ),
+        ephemeral=True,
+    )
+
+
+async def settings_command(services: Services, ctx: Context, command: ParsedCommand) -> list[Reply]:
+    """/settings [timezone=...] [new=...] [retention=...]"""
+    options = {("new" if key == "new-per-day" else key): v for key, v in command.options.items()}
+    try:
+        changes = _parse_changes(options)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+    async def work(conn: AsyncConnection) -> Reply:
+        if not changes:
+            learner = await find_learner(conn, ctx, services.default_timezone)
+            return _settings_reply(learner, "")
+        learner = await ensure_learner(conn, ctx, services.clock.now(), services.default_timezone)
+        await conn.execute(LEARNER.update().where(LEARNER.c.id == learner.id).values(**changes))
+        learner = await find_learner(conn, ctx, services.default_timezone)
+        return _settings_reply(learner, strings.SETTINGS_SAVED)
+
+    if changes:
+        return [await services.database.write(work)]
+    return [await services.database.read(work)]
+
+
+async def forget_command(services: Services, ctx: Context, command: ParsedCommand) -> list[Reply]:
+    """/forget-me: ask first; the Confirm button does the deleting."""
+    return [
+        Reply(
+            body=strings.FORGET_ASK,
+            buttons=rows(
+                Button(strings.FORGET_CONFIRM, encode(FORGET, "yes"), ButtonStyle.DANGER),
+                Button(strings.FORGET_CANCEL, encode(FORGET, "no"), ButtonStyle.SECONDARY),
+            ),
+            ephemeral=True,
+        )
+    ]
+
+
+async def delete_learner(conn: AsyncConnection, learner_id: int) -> None:
+    """Every row about one learner, children first."""
+    await conn.execute(REVIEW_LOG.delete().where(REVIEW_LOG.c.learner_id == learner_id))
+    await conn.execute(REVIEW_STATE.delete().where(REVIEW_STATE.c.learner_id == learner_id))
+    await conn.execute(LEARNER.delete().where(LEARNER.c.id == learner_id))
+
+
+async def forget_action(services: Services, ctx: Context, action: Action) -> list[Reply]:
+    """Confirm or cancel /forget-me; it always acts on the clicker's own data."""
+    if action.args[:1] != ("yes",):
+        return [Reply(body=strings.FORGET_CANCELLED, ephemeral=True)]
+
+    async def work(conn: AsyncConnection) -> bool:
+        learner_id = await conn.scalar(
+            sa.select(LEARNER.c.id).where(
+                LEARNER.c.platform == ctx.platform, LEARNER.c.user_id == ctx.user
+            )
+        )
+        if learner_id is None:
+            return False
+        await delete_learner(conn, int(learner_id))
+        return True
+
+    deleted = await services.database.write(work)
+    return [Reply(body=strings.FORGET_DONE if deleted else strings.FORGET_NOTHING, ephemeral=True)]

@@ -1,0 +1,40 @@
+"""The one explicit table of commands and button actions, with their required roles."""
+
+from __future__ import annotations
+
+from bot import account
+from bot.study import cards, handlers
+from bot.table import ActionSpec, CommandSpec
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        "study",
+        handlers.study_command,
+        "study spaced-repetition cards: due reviews first, then new cards",
+        "/study topic=terminology exam=CPC",
+        options=("topic", "exam"),
+    ),
+    CommandSpec("undo", handlers.undo_command, "take back your last grade", "/undo"),
+    CommandSpec(
+        "leeches", handlers.leeches_command, "list suspended cards and unsuspend them", "/leeches"
+    ),
+    CommandSpec(
+        "settings",
+        account.settings_command,
+        "show or change your timezone, new cards per day and desired retention",
+        "/settings timezone=America/Chicago new=15 retention=0.9",
+        options=("timezone", "new", "new-per-day", "retention"),
+    ),
+    CommandSpec(
+        "forget-me", account.forget_command, "delete everything stored about you", "/forget-me"
+    ),
+)
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(cards.SHOW, handlers.show_action),
+    ActionSpec(cards.PICK, handlers.pick_action),
+    ActionSpec(cards.RATE, handlers.rate_action),
+    ActionSpec(cards.NEXT, handlers.next_action),
+    ActionSpec(cards.UNSUSPEND, handlers.unsuspend_action),
+    ActionSpec(account.FORGET, account.forget_action),
+)

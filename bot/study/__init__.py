@@ -1,0 +1,1 @@
+"""Spaced-repetition study: the queue, grading, undo, leeches and card replies."""

@@ -1,0 +1,1 @@
+"""The question bank: pack schema, loading, importing, and the bundled packs."""

@@ -1,0 +1,169 @@
+"""Import validated packs into the database: idempotent by item id, all or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from questions.loader import LoadedPack, bundled_pack_paths, load_pack
+from questions.schema import Item
+from storage.database import Database
+from storage.models import PACK, QUESTION
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import changed, for the command line and the logs."""
+
+    pack_id: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    skipped: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.retired)
+
+
+def item_hash(item: Item) -> str:
+    """A fingerprint of what a learner sees; a change bumps the item's revision."""
+    payload = item.model_dump(mode="json")
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _row(item: Item, pack_id: str, position: int, workspace_id: int | None) -> dict[str, Any]:
+    return {
+        "item_id": item.id,
+        "pack_id": pack_id,
+        "workspace_id": workspace_id,
+        "position": position,
+        "kind": item.kind.value,
+        "topic": item.topic,
+        "exams": ",".join(item.exams),
+        "difficulty": item.difficulty,
+        "prompt": item.prompt,
+        "choices_json": json.dumps(item.choices),
+        "answer": item.answer_text,
+        "explanation": item.explanation,
+        "reference": item.reference,
+        "content_hash": item_hash(item),
+        "retired": False,
+    }
+
+
+async def import_pack_in(
+    conn: AsyncConnection,
+    pack: LoadedPack,
+    now: datetime,
+    workspace_id: int | None = None,
+) -> ImportResult:
+    """Upsert one pack inside the caller's transaction."""
+    meta = pack.content.pack
+    pack_row = {
+        "id": meta.id,
+        "title": meta.title,
+        "version": meta.version,
+        "origin": meta.origin,
+        "source": meta.source,
+        "licence": meta.licence,
+        "release": meta.release,
+        "content_hash": pack.content_hash,
+        "imported_at": now,
+    }
+    exists = (await conn.execute(sa.select(PACK.c.id).where(PACK.c.id == meta.id))).first()
+    if exists:
+        await conn.execute(PACK.update().where(PACK.c.id == meta.id).values(**pack_row))
+    else:
+        await conn.execute(PACK.insert().values(**pack_row))
+
+    existing = {
+        row.item_id: row
+        for row in await conn.execute(
+            sa.select(
+                QUESTION.c.id,
+                QUESTION.c.item_id,
+                QUESTION.c.pack_id,
+                QUESTION.c.content_hash,
+                QUESTION.c.revision,
+                QUESTION.c.position,
+                QUESTION.c.retired,
+            ).where(QUESTION.c.item_id.in_([item.id for item in pack.content.items]))
+        )
+    }
+    foreign = [row.item_id for row in existing.values() if row.pack_id != meta.id]
+    if foreign:
+        raise ValueError(f"Item id {foreign[0]!r} already belongs to another pack.")
+
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    unchanged = 0
+    for position, item in enumerate(pack.content.items):
+        row = _row(item, meta.id, position, workspace_id)
+        old = existing.get(item.id)
+        if old is None:
+            inserts.append({**row, "revision": 1})
+        elif old.content_hash != row["content_hash"]:
+            updates.append({**row, "revision": old.revision + 1, "b_id": old.id})
+        elif old.position != position or old.retired:
+            updates.append({**row, "revision": old.revision, "b_id": old.id})
+        else:
+            unchanged += 1
+    if inserts:
+        await conn.execute(QUESTION.insert(), inserts)
+    if updates:
+        values: dict[str, Any] = {key: sa.bindparam(key) for key in updates[0] if key != "b_id"}
+        statement = QUESTION.update().where(QUESTION.c.id == sa.bindparam("b_id")).values(values)
+        await conn.execute(statement, updates)
+
+    keep = [item.id for item in pack.content.items]
+    retired = await conn.execute(
+        QUESTION.update()
+        .where(QUESTION.c.pack_id == meta.id, QUESTION.c.retired.is_(False))
+        .where(QUESTION.c.item_id.not_in(keep))
+        .values(retired=True)
+    )
+    changed_content = sum(1 for update in updates if update["revision"] > 1)
+    return ImportResult(
+        pack_id=meta.id,
+        added=len(inserts),
+        updated=changed_content,
+        unchanged=unchanged + len(updates) - changed_content,
+        retired=retired.rowcount or 0,
+    )
+
+
+async def import_pack(
+    database: Database, pack: LoadedPack, now: datetime, workspace_id: int | None = None
+) -> ImportResult:
+    """Import one pack as one transaction."""
+
+    async def work(conn: AsyncConnection) -> ImportResult:
+        return await import_pack_in(conn, pack, now, workspace_id)
+
+    return await database.write(work)
+
+
+async def sync_bundled_packs(database: Database, now: datetime) -> list[ImportResult]:
+    """Import every bundled pack whose file changed since it was last imported."""
+    packs = [load_pack(path) for path in bundled_pack_paths()]
+
+    async def stored_hashes(conn: AsyncConnection) -> dict[str, str]:
+        rows = await conn.execute(sa.select(PACK.c.id, PACK.c.content_hash))
+        return {row.id: row.content_hash for row in rows}
+
+    hashes = await database.read(stored_hashes)
+    results: list[ImportResult] = []
+    for pack in packs:
+        if hashes.get(pack.content.pack.id) == pack.content_hash:
+            results.append(ImportResult(pack_id=pack.content.pack.id, skipped=True))
+        else:
+            results.append(await import_pack(database, pack, now))
+    return results

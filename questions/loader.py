@@ -1,0 +1,122 @@
+"""Read pack files into validated models, with errors that name the file, line and field."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from questions.schema import PackFile
+
+BUNDLED_PACKS = Path(__file__).resolve().parent / "packs"
+
+
+@dataclass(frozen=True)
+class PackError:
+    """One problem in a pack file."""
+
+    path: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        field = f"{self.field}: " if self.field else ""
+        return f"{where}: {field}{self.message}"
+
+
+class PackInvalid(ValueError):
+    """A pack that cannot be imported; `errors` lists every problem found."""
+
+    def __init__(self, errors: list[PackError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(error) for error in errors))
+
+
+@dataclass(frozen=True)
+class LoadedPack:
+    """A validated pack with the hash of its file, which decides re-imports."""
+
+    path: Path
+    content: PackFile
+    content_hash: str
+
+
+def _line_of(root: yaml.Node | None, location: tuple[int | str, ...]) -> int | None:
+    """1-based line of the YAML node at a pydantic error location (deepest match)."""
+    node = root
+    line = node.start_mark.line + 1 if node is not None else None
+    for key in location:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+            match = node.value[key] if key < len(node.value) else None
+        else:
+            match = None
+        if match is None:
+            break
+        node = match
+        line = node.start_mark.line + 1
+    return line
+
+
+def _field_name(data: Any, location: tuple[int | str, ...]) -> str:
+    """ "items[3] (term.prefix.brady).answer" style names for error messages."""
+    parts: list[str] = []
+    for index, key in enumerate(location):
+        if isinstance(key, int):
+            parts[-1] = f"{parts[-1]}[{key}]" if parts else f"[{key}]"
+            if location[:index] == ("items",) and isinstance(data, dict):
+                items = data.get("items")
+                if isinstance(items, list) and key < len(items) and isinstance(items[key], dict):
+                    item_id = items[key].get("id")
+                    if item_id:
+                        parts[-1] += f" ({item_id})"
+        else:
+            parts.append(str(key))
+    return ".".join(parts)
+
+
+def load_pack(path: Path) -> LoadedPack:
+    """Parse and validate one YAML pack; raises PackInvalid listing every error."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        error = PackError(name, None, "", f"cannot read the file ({exc.strerror})")
+        raise PackInvalid([error]) from None
+    try:
+        text = raw.decode("utf-8")
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except UnicodeDecodeError:
+        raise PackInvalid([PackError(name, None, "", "the file is not UTF-8 text")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PackInvalid([PackError(name, line, "", f"invalid YAML: {problem}")]) from None
+    try:
+        content = PackFile.model_validate(data)
+    except ValidationError as exc:
+        errors = [
+            PackError(
+                name,
+                _line_of(root, tuple(error["loc"])),
+                _field_name(data, tuple(error["loc"])),
+                error["msg"].removeprefix("Value error, "),
+            )
+            for error in exc.errors()
+        ]
+        raise PackInvalid(errors) from None
+    return LoadedPack(path=path, content=content, content_hash=hashlib.sha256(raw).hexdigest())
+
+
+def bundled_pack_paths() -> list[Path]:
+    """The packs that ship with StudyBot, in a stable order."""
+    return sorted(BUNDLED_PACKS.glob("*.yaml"))

@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, engines, the transaction runner and Alembic migrations."""

@@ -1,0 +1,142 @@
+"""The tables. Column names are the contract with the Alembic migrations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+def _utc(nullable: bool = False, index: bool = False) -> sa.Column[datetime]:
+    return sa.Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class Workspace(SQLModel, table=True):
+    """A Discord guild, a Slack team, or the console: owns leaderboards and custom questions."""
+
+    __tablename__ = "workspace"
+    __table_args__ = (sa.UniqueConstraint("platform", "external_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    external_id: str = Field(max_length=64)
+    name: str = Field(default="", max_length=200)
+    timezone: str | None = Field(default=None, max_length=64)
+    settings_json: str = Field(default="{}")
+    created_at: datetime = Field(sa_column=_utc())
+
+
+class Learner(SQLModel, table=True):
+    """A person on one platform; their study history follows them across servers and DMs."""
+
+    __tablename__ = "learner"
+    __table_args__ = (sa.UniqueConstraint("platform", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    user_id: str = Field(max_length=64)
+    display_name: str = Field(default="", max_length=100)
+    timezone: str | None = Field(default=None, max_length=64)
+    new_per_day: int = Field(default=20)
+    desired_retention: float = Field(default=0.9)
+    study_topic: str = Field(default="", max_length=64)
+    study_exam: str = Field(default="", max_length=8)
+    created_at: datetime = Field(sa_column=_utc())
+
+
+class Pack(SQLModel, table=True):
+    """An imported question pack; `content_hash` decides whether a re-import is needed."""
+
+    __tablename__ = "pack"
+
+    id: str = Field(primary_key=True, max_length=64)
+    title: str = Field(max_length=200)
+    version: int = Field(default=1)
+    origin: str = Field(default="hand", max_length=16)
+    source: str = Field(default="", max_length=300)
+    licence: str = Field(default="", max_length=100)
+    release: str = Field(default="", max_length=100)
+    content_hash: str = Field(max_length=64)
+    imported_at: datetime = Field(sa_column=_utc())
+
+
+class Question(SQLModel, table=True):
+    """One item. `item_id` is the pack's stable id; `revision` grows when its content changes."""
+
+    __tablename__ = "question"
+    __table_args__ = (sa.UniqueConstraint("item_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: str = Field(max_length=120)
+    pack_id: str = Field(foreign_key="pack.id", max_length=64, index=True)
+    workspace_id: int | None = Field(default=None, foreign_key="workspace.id", index=True)
+    position: int = Field(default=0)
+    kind: str = Field(max_length=16)
+    topic: str = Field(max_length=64, index=True)
+    exams: str = Field(default="", max_length=64)
+    difficulty: int = Field(default=1)
+    prompt: str
+    choices_json: str = Field(default="[]")
+    answer: str
+    explanation: str = Field(default="")
+    reference: str = Field(default="")
+    revision: int = Field(default=1)
+    content_hash: str = Field(max_length=64)
+    retired: bool = Field(default=False)
+
+
+class ReviewState(SQLModel, table=True):
+    """One FSRS card per learner x question, plus the counters fsrs does not keep."""
+
+    __tablename__ = "review_state"
+    __table_args__ = (sa.Index("ix_review_state_due", "learner_id", "suspended", "due"),)
+
+    learner_id: int = Field(foreign_key="learner.id", primary_key=True)
+    question_id: int = Field(foreign_key="question.id", primary_key=True)
+    state: int
+    step: int | None = Field(default=None)
+    stability: float | None = Field(default=None)
+    difficulty: float | None = Field(default=None)
+    due: datetime = Field(sa_column=_utc())
+    last_review: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    reps: int = Field(default=0)
+    lapses: int = Field(default=0)
+    suspended: bool = Field(default=False)
+
+
+class ReviewLog(SQLModel, table=True):
+    """Every grade, append-only; `state_before` lets /undo restore the card exactly."""
+
+    __tablename__ = "review_log"
+    __table_args__ = (sa.Index("ix_review_log_learner_time", "learner_id", "reviewed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(foreign_key="learner.id")
+    question_id: int = Field(foreign_key="question.id")
+    question_revision: int = Field(default=1)
+    rating: int
+    reviewed_at: datetime = Field(sa_column=_utc())
+    duration_ms: int | None = Field(default=None)
+    source: str = Field(default="study", max_length=16)
+    was_new: bool = Field(default=False)
+    state_before: str
+    state_after: str
+    undone_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+
+
+def table(model: type[SQLModel]) -> sa.Table:
+    """The Core table behind a model, for lean statements on the hot path."""
+    result = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(result, sa.Table)
+    return result
+
+
+WORKSPACE = table(Workspace)
+LEARNER = table(Learner)
+PACK = table(Pack)
+QUESTION = table(Question)
+REVIEW_STATE = table(ReviewState)
+REVIEW_LOG = table(ReviewLog)

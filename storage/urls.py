@@ -1,0 +1,49 @@
+"""Database URLs: which ones we accept, and how they are shown without secrets."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+_ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+
+class DatabaseUrlError(ValueError):
+    """A DATABASE_URL we cannot use; the message says why in one line."""
+
+
+def parse_database_url(text: str) -> URL:
+    """Parse and normalise to an async driver; sqlite:/// and postgresql:// are accepted too."""
+    try:
+        url = make_url(text.strip())
+    except ArgumentError:
+        raise DatabaseUrlError(
+            f"DATABASE_URL {text!r} is not a database URL; "
+            "expected sqlite+aiosqlite:///./studybot.db or postgresql+asyncpg://user@host/db."
+        ) from None
+    driver = _ASYNC_DRIVERS.get(url.drivername)
+    if driver is None:
+        raise DatabaseUrlError(
+            f"DATABASE_URL uses {url.drivername!r}; StudyBot supports sqlite+aiosqlite "
+            "and postgresql+asyncpg."
+        )
+    url = url.set(drivername=driver)
+    if driver == "sqlite+aiosqlite" and url.database in (None, "", ":memory:"):
+        raise DatabaseUrlError(
+            "DATABASE_URL must name a SQLite file (sqlite+aiosqlite:///./studybot.db); "
+            "in-memory databases are not shared between connections."
+        )
+    if driver == "postgresql+asyncpg" and not url.database:
+        raise DatabaseUrlError("DATABASE_URL for PostgreSQL must name a database after the host.")
+    return url
+
+
+def safe_url(url: URL) -> str:
+    """The URL as text with any password hidden, for messages and logs."""
+    return url.render_as_string(hide_password=True)
