@@ -1,0 +1,106 @@
+"""Test helpers: a chat driver over the real dispatcher, and database snapshots."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.app import Core
+from bot.context import Context, Role
+from bot.reply import Button, Reply
+from storage.database import Database
+
+_INTERVAL = re.compile(r"^(\d+(?:\.\d+)?)(m|h|d|mo|y)$")
+
+
+def context(user: str = "ana", *, dm: bool = True, role: Role = Role.MEMBER) -> Context:
+    return Context(
+        platform="test",
+        workspace="" if dm else "ws1",
+        channel=f"dm:{user}" if dm else "general",
+        user=user,
+        display_name=user.title(),
+        is_dm=dm,
+        role=role,
+    )
+
+
+@dataclass
+class Chat:
+    """One user talking to the core, remembering the last buttons like a chat client."""
+
+    core: Core
+    ctx: Context
+    replies: list[Reply] = field(default_factory=list)
+
+    async def say(self, text: str) -> list[Reply]:
+        self.replies = await self.core.dispatcher.handle_text(self.ctx, text)
+        return self.replies
+
+    @property
+    def buttons(self) -> list[Button]:
+        for reply in reversed(self.replies):
+            if reply.buttons:
+                return reply.all_buttons
+        return []
+
+    def button(self, label_start: str) -> Button:
+        for button in self.buttons:
+            if button.label.startswith(label_start):
+                return button
+        raise AssertionError(f"No button starting {label_start!r} in {self.buttons}")
+
+    async def press(self, label_start: str) -> list[Reply]:
+        return await self.click(self.button(label_start))
+
+    async def click(self, button: Button) -> list[Reply]:
+        self.replies = await self.core.dispatcher.press(self.ctx, button.action_id)
+        return self.replies
+
+    @property
+    def text(self) -> str:
+        return "\n".join(f"{reply.title}\n{reply.body}" for reply in self.replies)
+
+
+def parse_interval(label: str) -> tuple[float, str]:
+    """'Good · 3d' -> (3.0, 'd')."""
+    value = label.split(" · ")[1]
+    match = _INTERVAL.match(value)
+    assert match, f"unexpected interval label {label!r}"
+    return float(match.group(1)), match.group(2)
+
+
+UNITS = {
+    "m": timedelta(minutes=1),
+    "h": timedelta(hours=1),
+    "d": timedelta(days=1),
+    "mo": timedelta(days=30.4375),
+    "y": timedelta(days=365.25),
+}
+
+
+async def snapshot(database: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, sorted: compare before and after to prove nothing changed."""
+
+    async def work(conn: AsyncConnection) -> dict[str, list[tuple[Any, ...]]]:
+        tables = await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names())
+        result: dict[str, list[tuple[Any, ...]]] = {}
+        for name in sorted(tables):
+            rows = await conn.execute(sa.text(f"SELECT * FROM {name}"))
+            result[name] = sorted((tuple(row) for row in rows), key=repr)
+        return result
+
+    return await database.read(work)
+
+
+async def count(database: Database, table: str, where: str = "") -> int:
+    async def work(conn: AsyncConnection) -> int:
+        sql = f"SELECT count(*) FROM {table}" + (f" WHERE {where}" if where else "")
+        return int((await conn.execute(sa.text(sql))).scalar_one())
+
+    return await database.read(work)
