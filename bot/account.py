@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection
 
 from bot import strings
 from bot.actions import Action, encode
@@ -70,13 +70,13 @@ async def settings_command(services: Services, ctx: Context, command: ParsedComm
     except ValueError as exc:
         raise UserError(str(exc)) from None
 
-    async def work(conn: AsyncConnection) -> Reply:
+    def work(conn: Connection) -> Reply:
         if not changes:
-            learner = await find_learner(conn, ctx, services.default_timezone)
+            learner = find_learner(conn, ctx, services.default_timezone)
             return _settings_reply(learner, "")
-        learner = await ensure_learner(conn, ctx, services.clock.now(), services.default_timezone)
-        await conn.execute(LEARNER.update().where(LEARNER.c.id == learner.id).values(**changes))
-        learner = await find_learner(conn, ctx, services.default_timezone)
+        learner = ensure_learner(conn, ctx, services.clock.now(), services.default_timezone)
+        conn.execute(LEARNER.update().where(LEARNER.c.id == learner.id).values(**changes))
+        learner = find_learner(conn, ctx, services.default_timezone)
         return _settings_reply(learner, strings.SETTINGS_SAVED)
 
     if changes:
@@ -98,11 +98,11 @@ async def forget_command(services: Services, ctx: Context, command: ParsedComman
     ]
 
 
-async def delete_learner(conn: AsyncConnection, learner_id: int) -> None:
+def delete_learner(conn: Connection, learner_id: int) -> None:
     """Every row about one learner, children first."""
-    await conn.execute(REVIEW_LOG.delete().where(REVIEW_LOG.c.learner_id == learner_id))
-    await conn.execute(REVIEW_STATE.delete().where(REVIEW_STATE.c.learner_id == learner_id))
-    await conn.execute(LEARNER.delete().where(LEARNER.c.id == learner_id))
+    conn.execute(REVIEW_LOG.delete().where(REVIEW_LOG.c.learner_id == learner_id))
+    conn.execute(REVIEW_STATE.delete().where(REVIEW_STATE.c.learner_id == learner_id))
+    conn.execute(LEARNER.delete().where(LEARNER.c.id == learner_id))
 
 
 async def forget_action(services: Services, ctx: Context, action: Action) -> list[Reply]:
@@ -110,15 +110,15 @@ async def forget_action(services: Services, ctx: Context, action: Action) -> lis
     if action.args[:1] != ("yes",):
         return [Reply(body=strings.FORGET_CANCELLED, ephemeral=True)]
 
-    async def work(conn: AsyncConnection) -> bool:
-        learner_id = await conn.scalar(
+    def work(conn: Connection) -> bool:
+        learner_id = conn.scalar(
             sa.select(LEARNER.c.id).where(
                 LEARNER.c.platform == ctx.platform, LEARNER.c.user_id == ctx.user
             )
         )
         if learner_id is None:
             return False
-        await delete_learner(conn, int(learner_id))
+        delete_learner(conn, int(learner_id))
         return True
 
     deleted = await services.database.write(work)

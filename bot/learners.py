@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection
 
 from bot.context import Context
 from bot.studyday import zone
@@ -40,7 +41,7 @@ def fuzz_seed(ctx: Context) -> str:
     return f"{ctx.platform}:{ctx.user}"
 
 
-def _profile(row: sa.Row[tuple[object, ...]] | None, default_tz: str) -> LearnerProfile:
+def _profile(row: Any, default_tz: str) -> LearnerProfile:
     if row is None:
         return LearnerProfile(
             None, default_tz, True, DEFAULT_NEW_PER_DAY, DEFAULT_RETENTION, "", ""
@@ -58,30 +59,33 @@ def _profile(row: sa.Row[tuple[object, ...]] | None, default_tz: str) -> Learner
     )
 
 
-def _select_learner(ctx: Context) -> sa.Select[tuple[object, ...]]:
-    return sa.select(
-        LEARNER.c.id,
-        LEARNER.c.timezone,
-        LEARNER.c.new_per_day,
-        LEARNER.c.desired_retention,
-        LEARNER.c.study_topic,
-        LEARNER.c.study_exam,
-    ).where(LEARNER.c.platform == ctx.platform, LEARNER.c.user_id == ctx.user)
+_SELECT_LEARNER = sa.select(
+    LEARNER.c.id,
+    LEARNER.c.timezone,
+    LEARNER.c.new_per_day,
+    LEARNER.c.desired_retention,
+    LEARNER.c.study_topic,
+    LEARNER.c.study_exam,
+).where(LEARNER.c.platform == sa.bindparam("platform"), LEARNER.c.user_id == sa.bindparam("user"))
 
 
-async def find_learner(conn: AsyncConnection, ctx: Context, default_tz: str) -> LearnerProfile:
+def _who(ctx: Context) -> dict[str, str]:
+    return {"platform": ctx.platform, "user": ctx.user}
+
+
+def find_learner(conn: Connection, ctx: Context, default_tz: str) -> LearnerProfile:
     """The caller's profile; defaults when they have never studied."""
-    row = (await conn.execute(_select_learner(ctx))).first()
+    row = (conn.execute(_SELECT_LEARNER, _who(ctx))).first()
     return _profile(row, default_tz)
 
 
-async def ensure_learner(
-    conn: AsyncConnection, ctx: Context, now: datetime, default_tz: str
+def ensure_learner(
+    conn: Connection, ctx: Context, now: datetime, default_tz: str
 ) -> LearnerProfile:
     """The caller's profile, creating the row on first use (safe under concurrency)."""
-    row = (await conn.execute(_select_learner(ctx))).first()
+    row = (conn.execute(_SELECT_LEARNER, _who(ctx))).first()
     if row is None:
-        await insert_ignore(
+        insert_ignore(
             conn,
             LEARNER,
             {
@@ -95,16 +99,16 @@ async def ensure_learner(
                 "created_at": now,
             },
         )
-        row = (await conn.execute(_select_learner(ctx))).first()
+        row = (conn.execute(_SELECT_LEARNER, _who(ctx))).first()
     return _profile(row, default_tz)
 
 
-async def find_workspace_id(conn: AsyncConnection, ctx: Context) -> int | None:
+def find_workspace_id(conn: Connection, ctx: Context) -> int | None:
     """The workspace row for the caller's guild/team, if it exists yet."""
     if not ctx.workspace:
         return None
     return (
-        await conn.execute(
+        conn.execute(
             sa.select(WORKSPACE.c.id).where(
                 WORKSPACE.c.platform == ctx.platform, WORKSPACE.c.external_id == ctx.workspace
             )
@@ -112,14 +116,14 @@ async def find_workspace_id(conn: AsyncConnection, ctx: Context) -> int | None:
     ).scalar_one_or_none()
 
 
-async def ensure_workspace(conn: AsyncConnection, ctx: Context, now: datetime) -> int | None:
+def ensure_workspace(conn: Connection, ctx: Context, now: datetime) -> int | None:
     """The workspace row id, created on first use; None outside any workspace."""
     if not ctx.workspace:
         return None
-    found = await find_workspace_id(conn, ctx)
+    found = find_workspace_id(conn, ctx)
     if found is not None:
         return found
-    await insert_ignore(
+    insert_ignore(
         conn,
         WORKSPACE,
         {
@@ -130,4 +134,4 @@ async def ensure_workspace(conn: AsyncConnection, ctx: Context, now: datetime) -
             "created_at": now,
         },
     )
-    return await find_workspace_id(conn, ctx)
+    return find_workspace_id(conn, ctx)

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection
 
 from questions.loader import LoadedPack, bundled_pack_paths, load_pack
 from questions.schema import Item
@@ -59,8 +59,8 @@ def _row(item: Item, pack_id: str, position: int, workspace_id: int | None) -> d
     }
 
 
-async def import_pack_in(
-    conn: AsyncConnection,
+def import_pack_in(
+    conn: Connection,
     pack: LoadedPack,
     now: datetime,
     workspace_id: int | None = None,
@@ -78,15 +78,15 @@ async def import_pack_in(
         "content_hash": pack.content_hash,
         "imported_at": now,
     }
-    exists = (await conn.execute(sa.select(PACK.c.id).where(PACK.c.id == meta.id))).first()
+    exists = (conn.execute(sa.select(PACK.c.id).where(PACK.c.id == meta.id))).first()
     if exists:
-        await conn.execute(PACK.update().where(PACK.c.id == meta.id).values(**pack_row))
+        conn.execute(PACK.update().where(PACK.c.id == meta.id).values(**pack_row))
     else:
-        await conn.execute(PACK.insert().values(**pack_row))
+        conn.execute(PACK.insert().values(**pack_row))
 
     existing = {
         row.item_id: row
-        for row in await conn.execute(
+        for row in conn.execute(
             sa.select(
                 QUESTION.c.id,
                 QUESTION.c.item_id,
@@ -117,14 +117,14 @@ async def import_pack_in(
         else:
             unchanged += 1
     if inserts:
-        await conn.execute(QUESTION.insert(), inserts)
+        conn.execute(QUESTION.insert(), inserts)
     if updates:
         values: dict[str, Any] = {key: sa.bindparam(key) for key in updates[0] if key != "b_id"}
         statement = QUESTION.update().where(QUESTION.c.id == sa.bindparam("b_id")).values(values)
-        await conn.execute(statement, updates)
+        conn.execute(statement, updates)
 
     keep = [item.id for item in pack.content.items]
-    retired = await conn.execute(
+    retired = conn.execute(
         QUESTION.update()
         .where(QUESTION.c.pack_id == meta.id, QUESTION.c.retired.is_(False))
         .where(QUESTION.c.item_id.not_in(keep))
@@ -145,8 +145,8 @@ async def import_pack(
 ) -> ImportResult:
     """Import one pack as one transaction."""
 
-    async def work(conn: AsyncConnection) -> ImportResult:
-        return await import_pack_in(conn, pack, now, workspace_id)
+    def work(conn: Connection) -> ImportResult:
+        return import_pack_in(conn, pack, now, workspace_id)
 
     return await database.write(work)
 
@@ -155,8 +155,8 @@ async def sync_bundled_packs(database: Database, now: datetime) -> list[ImportRe
     """Import every bundled pack whose file changed since it was last imported."""
     packs = [load_pack(path) for path in bundled_pack_paths()]
 
-    async def stored_hashes(conn: AsyncConnection) -> dict[str, str]:
-        rows = await conn.execute(sa.select(PACK.c.id, PACK.c.content_hash))
+    def stored_hashes(conn: Connection) -> dict[str, str]:
+        rows = conn.execute(sa.select(PACK.c.id, PACK.c.content_hash))
         return {row.id: row.content_hash for row in rows}
 
     hashes = await database.read(stored_hashes)

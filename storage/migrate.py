@@ -44,12 +44,9 @@ def _current(connection: Connection) -> str | None:
 
 async def upgrade(database: Database, revision: str = "head") -> None:
     """Apply every pending migration in one transaction."""
-    async with database.engine.connect() as conn:
-        await conn.run_sync(_upgrade, revision)
-        await conn.commit()
+    await database.run_isolated(lambda conn: _upgrade(conn, revision))
 
 
 async def current_revision(database: Database) -> str | None:
     """The revision the database is at, or None when it has never been migrated."""
-    async with database.engine.connect() as conn:
-        return await conn.run_sync(_current)
+    return await database.run_isolated(_current)

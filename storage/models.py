@@ -67,7 +67,10 @@ class Question(SQLModel, table=True):
     """One item. `item_id` is the pack's stable id; `revision` grows when its content changes."""
 
     __tablename__ = "question"
-    __table_args__ = (sa.UniqueConstraint("item_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("item_id"),
+        sa.Index("ix_question_pack_order", "pack_id", "position"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     item_id: str = Field(max_length=120)

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 
-async def insert_ignore(conn: AsyncConnection, table: sa.Table, values: dict[str, Any]) -> bool:
+@lru_cache(maxsize=32)
+def _statement(table: sa.Table, dialect: str) -> Any:
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
+
+
+def insert_ignore(conn: Connection, table: sa.Table, values: dict[str, Any]) -> bool:
     """Insert one row unless it conflicts with a unique key; True when this call inserted it."""
-    if conn.dialect.name == "postgresql":
-        statement: Any = postgresql.insert(table).values(**values).on_conflict_do_nothing()
-    else:
-        statement = sqlite.insert(table).values(**values).on_conflict_do_nothing()
-    result = await conn.execute(statement)
+    result = conn.execute(_statement(table, conn.dialect.name), values)
     return bool(result.rowcount)

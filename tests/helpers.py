@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection
 
 from bot.app import Core
 from bot.context import Context, Role
@@ -87,11 +87,11 @@ UNITS = {
 async def snapshot(database: Database) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, sorted: compare before and after to prove nothing changed."""
 
-    async def work(conn: AsyncConnection) -> dict[str, list[tuple[Any, ...]]]:
-        tables = await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names())
+    def work(conn: Connection) -> dict[str, list[tuple[Any, ...]]]:
+        tables = sa.inspect(conn).get_table_names()
         result: dict[str, list[tuple[Any, ...]]] = {}
         for name in sorted(tables):
-            rows = await conn.execute(sa.text(f"SELECT * FROM {name}"))
+            rows = conn.execute(sa.text(f"SELECT * FROM {name}"))
             result[name] = sorted((tuple(row) for row in rows), key=repr)
         return result
 
@@ -99,8 +99,8 @@ async def snapshot(database: Database) -> dict[str, list[tuple[Any, ...]]]:
 
 
 async def count(database: Database, table: str, where: str = "") -> int:
-    async def work(conn: AsyncConnection) -> int:
+    def work(conn: Connection) -> int:
         sql = f"SELECT count(*) FROM {table}" + (f" WHERE {where}" if where else "")
-        return int((await conn.execute(sa.text(sql))).scalar_one())
+        return int((conn.execute(sa.text(sql))).scalar_one())
 
     return await database.read(work)

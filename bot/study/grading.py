@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection
 
 from bot import strings
 from bot.errors import StaleClick, UserError
@@ -26,6 +26,12 @@ from storage.upsert import insert_ignore
 REVIEW_STATE_VALUE = 2  # fsrs State.Review
 _MAX_DURATION = timedelta(minutes=30)
 _CLOCK_SKEW = timedelta(seconds=5)
+_UPDATE_IF_UNCHANGED = REVIEW_STATE.update().where(
+    REVIEW_STATE.c.learner_id == sa.bindparam("b_learner"),
+    REVIEW_STATE.c.question_id == sa.bindparam("b_question"),
+    REVIEW_STATE.c.reps == sa.bindparam("b_reps"),
+)
+_INSERT_LOG = REVIEW_LOG.insert()
 
 
 @dataclass(frozen=True)
@@ -45,8 +51,8 @@ def shown_instant(stamp: int, now: datetime) -> datetime:
     return min(shown, now) if shown - now > _CLOCK_SKEW else shown
 
 
-async def record_grade(
-    conn: AsyncConnection,
+def record_grade(
+    conn: Connection,
     learner: LearnerProfile,
     seed: str,
     question_id: int,
@@ -58,7 +64,7 @@ async def record_grade(
 ) -> GradeResult:
     """Grade a card exactly once for what was shown; StaleClick when already graded."""
     assert learner.id is not None, "ensure_learner before grading"
-    loaded = await load_card(conn, learner.id, question_id)
+    loaded = load_card(conn, learner.id, question_id)
     if loaded is None:
         raise UserError(strings.RETIRED)
     question, review = loaded
@@ -83,7 +89,7 @@ async def record_grade(
     after = ReviewView(apply_at(outcome, now), shown_reps + 1, lapses, leech)
 
     if review is None:
-        inserted = await insert_ignore(
+        inserted = insert_ignore(
             conn,
             REVIEW_STATE,
             {"learner_id": learner.id, "question_id": question_id, **after.columns()},
@@ -91,34 +97,32 @@ async def record_grade(
         if not inserted:
             raise StaleClick(strings.STALE)
     else:
-        result = await conn.execute(
-            REVIEW_STATE.update()
-            .where(
-                REVIEW_STATE.c.learner_id == learner.id,
-                REVIEW_STATE.c.question_id == question_id,
-                REVIEW_STATE.c.reps == shown_reps,
-            )
-            .values(**after.columns())
+        result = conn.execute(
+            _UPDATE_IF_UNCHANGED,
+            {"b_learner": learner.id, "b_question": question_id, "b_reps": shown_reps}
+            | after.columns(),
         )
         if result.rowcount != 1:
             raise StaleClick(strings.STALE)
 
     duration = now - shown_at
-    await conn.execute(
-        REVIEW_LOG.insert().values(
-            learner_id=learner.id,
-            question_id=question_id,
-            question_revision=question.revision,
-            rating=int(grade),
-            reviewed_at=now,
-            duration_ms=int(duration.total_seconds() * 1000)
+    conn.execute(
+        _INSERT_LOG,
+        {
+            "learner_id": learner.id,
+            "question_id": question_id,
+            "question_revision": question.revision,
+            "rating": int(grade),
+            "reviewed_at": now,
+            "duration_ms": int(duration.total_seconds() * 1000)
             if timedelta(0) <= duration <= _MAX_DURATION
             else None,
-            source=source,
-            was_new=review is None,
-            state_before=review.to_json() if review else "null",
-            state_after=after.to_json(),
-        )
+            "source": source,
+            "was_new": review is None,
+            "state_before": review.to_json() if review else "null",
+            "state_after": after.to_json(),
+            "undone_at": None,
+        },
     )
     return GradeResult(question, grade, outcome.interval, lapses, leech)
 
@@ -131,10 +135,10 @@ class UndoResult:
     grade: Grade
 
 
-async def undo_last(conn: AsyncConnection, learner_id: int, now: datetime) -> UndoResult:
+def undo_last(conn: Connection, learner_id: int, now: datetime) -> UndoResult:
     """Revert the learner's most recent grade that is not already undone."""
     last = (
-        await conn.execute(
+        conn.execute(
             sa.select(
                 REVIEW_LOG.c.id,
                 REVIEW_LOG.c.question_id,
@@ -148,7 +152,7 @@ async def undo_last(conn: AsyncConnection, learner_id: int, now: datetime) -> Un
     ).first()
     if last is None:
         raise UserError(strings.UNDO_NOTHING)
-    claimed = await conn.execute(
+    claimed = conn.execute(
         REVIEW_LOG.update()
         .where(REVIEW_LOG.c.id == last.id, REVIEW_LOG.c.undone_at.is_(None))
         .values(undone_at=now)
@@ -160,10 +164,10 @@ async def undo_last(conn: AsyncConnection, learner_id: int, now: datetime) -> Un
         REVIEW_STATE.c.question_id == last.question_id,
     )
     if last.state_before == "null":
-        await conn.execute(REVIEW_STATE.delete().where(*where))
+        conn.execute(REVIEW_STATE.delete().where(*where))
     else:
         before = ReviewView.from_json(last.state_before)
-        await conn.execute(REVIEW_STATE.update().where(*where).values(**before.columns()))
+        conn.execute(REVIEW_STATE.update().where(*where).values(**before.columns()))
     return UndoResult(int(last.question_id), Grade(int(last.rating)))
 
 
@@ -176,9 +180,9 @@ class Leech:
     lapses: int
 
 
-async def list_leeches(conn: AsyncConnection, learner_id: int, limit: int) -> list[Leech]:
+def list_leeches(conn: Connection, learner_id: int, limit: int) -> list[Leech]:
     """Suspended cards, most lapsed first."""
-    result = await conn.execute(
+    result = conn.execute(
         sa.select(REVIEW_STATE.c.question_id, QUESTION.c.prompt, REVIEW_STATE.c.lapses)
         .select_from(REVIEW_STATE.join(QUESTION, QUESTION.c.id == REVIEW_STATE.c.question_id))
         .where(REVIEW_STATE.c.learner_id == learner_id, REVIEW_STATE.c.suspended.is_(True))
@@ -188,8 +192,8 @@ async def list_leeches(conn: AsyncConnection, learner_id: int, limit: int) -> li
     return [Leech(int(row.question_id), str(row.prompt), int(row.lapses)) for row in result]
 
 
-async def count_leeches(conn: AsyncConnection, learner_id: int) -> int:
-    count = await conn.scalar(
+def count_leeches(conn: Connection, learner_id: int) -> int:
+    count = conn.scalar(
         sa.select(sa.func.count())
         .select_from(REVIEW_STATE)
         .where(REVIEW_STATE.c.learner_id == learner_id, REVIEW_STATE.c.suspended.is_(True))
@@ -197,9 +201,9 @@ async def count_leeches(conn: AsyncConnection, learner_id: int) -> int:
     return int(count or 0)
 
 
-async def unsuspend(conn: AsyncConnection, learner_id: int, question_id: int) -> str:
+def unsuspend(conn: Connection, learner_id: int, question_id: int) -> str:
     """Put a suspended card back in the queue; returns its prompt."""
-    result = await conn.execute(
+    result = conn.execute(
         REVIEW_STATE.update()
         .where(
             REVIEW_STATE.c.learner_id == learner_id,
@@ -210,5 +214,5 @@ async def unsuspend(conn: AsyncConnection, learner_id: int, question_id: int) ->
     )
     if result.rowcount != 1:
         raise StaleClick(strings.NOT_SUSPENDED)
-    prompt = await conn.scalar(sa.select(QUESTION.c.prompt).where(QUESTION.c.id == question_id))
+    prompt = conn.scalar(sa.select(QUESTION.c.prompt).where(QUESTION.c.id == question_id))
     return str(prompt or "")

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection
 
 from bot import strings
 from bot.actions import Action, ActionIdError, encode
@@ -51,17 +51,17 @@ def _ephemeral(ctx: Context) -> bool:
     return not ctx.is_dm
 
 
-async def _scope(conn: AsyncConnection, ctx: Context, learner: LearnerProfile) -> StudyScope:
-    workspace_id = await find_workspace_id(conn, ctx)
+def _scope(conn: Connection, ctx: Context, learner: LearnerProfile) -> StudyScope:
+    workspace_id = find_workspace_id(conn, ctx)
     return StudyScope(workspace_id, ctx.is_dm, learner.study_topic, learner.study_exam)
 
 
-async def _next_card_in(
-    conn: AsyncConnection, services: Services, ctx: Context, learner: LearnerProfile
+def _next_card_in(
+    conn: Connection, services: Services, ctx: Context, learner: LearnerProfile
 ) -> Reply:
     now = services.clock.now()
-    scope = await _scope(conn, ctx, learner)
-    found = await next_item(conn, learner, scope, now)
+    scope = _scope(conn, ctx, learner)
+    found = next_item(conn, learner, scope, now)
     if isinstance(found, QueueItem):
         return cards.card_front(
             found.question,
@@ -79,22 +79,22 @@ async def _next_card_in(
 async def next_card(services: Services, ctx: Context) -> Reply:
     """The card to study now, or when there will be one."""
 
-    async def work(conn: AsyncConnection) -> Reply:
-        learner = await find_learner(conn, ctx, services.default_timezone)
-        return await _next_card_in(conn, services, ctx, learner)
+    def work(conn: Connection) -> Reply:
+        learner = find_learner(conn, ctx, services.default_timezone)
+        return _next_card_in(conn, services, ctx, learner)
 
     return await services.database.read(work)
 
 
-async def _check_topic(conn: AsyncConnection, topic: str) -> None:
+def _check_topic(conn: Connection, topic: str) -> None:
     if not topic:
         return
-    found = await conn.scalar(sa.select(QUESTION.c.id).where(topic_filter(topic)).limit(1))
+    found = conn.scalar(sa.select(QUESTION.c.id).where(topic_filter(topic)).limit(1))
     if found is None:
         topics = sorted(
             {
                 str(row.topic).split(".")[0]
-                for row in await conn.execute(sa.select(QUESTION.c.topic).distinct())
+                for row in conn.execute(sa.select(QUESTION.c.topic).distinct())
             }
         )
         raise UserError(strings.UNKNOWN_TOPIC.format(topic=topic, topics=", ".join(topics)))
@@ -107,17 +107,17 @@ async def study_command(services: Services, ctx: Context, command: ParsedCommand
     if exam and exam not in EXAMS:
         raise UserError(strings.UNKNOWN_EXAM.format(exam=exam, exams=", ".join(EXAMS)))
 
-    async def work(conn: AsyncConnection) -> Reply:
-        await _check_topic(conn, topic)
-        learner = await ensure_learner(conn, ctx, services.clock.now(), services.default_timezone)
+    def work(conn: Connection) -> Reply:
+        _check_topic(conn, topic)
+        learner = ensure_learner(conn, ctx, services.clock.now(), services.default_timezone)
         if (learner.study_topic, learner.study_exam) != (topic, exam):
-            await conn.execute(
+            conn.execute(
                 LEARNER.update()
                 .where(LEARNER.c.id == learner.id)
                 .values(study_topic=topic, study_exam=exam)
             )
             learner = replace(learner, study_topic=topic, study_exam=exam)
-        return await _next_card_in(conn, services, ctx, learner)
+        return _next_card_in(conn, services, ctx, learner)
 
     return [await services.database.write(work)]
 
@@ -137,9 +137,9 @@ async def show_action(services: Services, ctx: Context, action: Action) -> list[
     now = services.clock.now()
     shown_at = shown_instant(stamp, now)
 
-    async def work(conn: AsyncConnection) -> Reply:
-        learner = await find_learner(conn, ctx, services.default_timezone)
-        loaded = await load_card(conn, learner.id, question_id)
+    def work(conn: Connection) -> Reply:
+        learner = find_learner(conn, ctx, services.default_timezone)
+        loaded = load_card(conn, learner.id, question_id)
         if loaded is None:
             raise UserError(strings.RETIRED)
         question, review = loaded
@@ -177,15 +177,20 @@ async def _grade(
     reps: int,
     shown_at: datetime,
     grade: Grade,
-) -> GradeResult:
-    """Record one grade as one transaction."""
+    *,
+    then_next: bool = False,
+) -> tuple[GradeResult, Reply | None]:
+    """Record one grade as one transaction; with `then_next`, the next card is chosen in
+    the same transaction (one round trip for the common path)."""
     now = services.clock.now()
 
-    async def work(conn: AsyncConnection) -> GradeResult:
-        learner = await ensure_learner(conn, ctx, now, services.default_timezone)
-        return await record_grade(
+    def work(conn: Connection) -> tuple[GradeResult, Reply | None]:
+        learner = ensure_learner(conn, ctx, now, services.default_timezone)
+        result = record_grade(
             conn, learner, fuzz_seed(ctx), question_id, reps, shown_at, grade, now
         )
+        following = _next_card_in(conn, services, ctx, learner) if then_next else None
+        return result, following
 
     return await services.database.write(work)
 
@@ -201,9 +206,9 @@ async def pick_action(services: Services, ctx: Context, action: Action) -> list[
     now = services.clock.now()
     shown_at = shown_instant(stamp, now)
 
-    async def load(conn: AsyncConnection) -> tuple[LearnerProfile, QuestionView, ReviewView | None]:
-        learner = await find_learner(conn, ctx, services.default_timezone)
-        loaded = await load_card(conn, learner.id, question_id)
+    def load(conn: Connection) -> tuple[LearnerProfile, QuestionView, ReviewView | None]:
+        learner = find_learner(conn, ctx, services.default_timezone)
+        loaded = load_card(conn, learner.id, question_id)
         if loaded is None:
             raise UserError(strings.RETIRED)
         return learner, loaded[0], loaded[1]
@@ -214,7 +219,7 @@ async def pick_action(services: Services, ctx: Context, action: Action) -> list[
     if (review.reps if review else 0) != reps:
         raise StaleClick(strings.STALE)
     if choice != question.correct_choice:
-        result = await _grade(services, ctx, question_id, reps, shown_at, Grade.AGAIN)
+        result, _ = await _grade(services, ctx, question_id, reps, shown_at, Grade.AGAIN)
         return [
             cards.choice_wrong(
                 question,
@@ -236,23 +241,25 @@ async def rate_action(services: Services, ctx: Context, action: Action) -> list[
     except ValueError:
         raise ActionIdError("Unknown grade.") from None
     shown_at = shown_instant(stamp, services.clock.now())
-    result = await _grade(services, ctx, question_id, reps, shown_at, grade)
+    result, following = await _grade(
+        services, ctx, question_id, reps, shown_at, grade, then_next=True
+    )
     confirmation = cards.graded(
         result.grade, result.interval, ephemeral=_ephemeral(ctx), extra=_leech_note(result)
     )
-    return [confirmation, await next_card(services, ctx)]
+    return [confirmation, following or await next_card(services, ctx)]
 
 
 async def undo_command(services: Services, ctx: Context, command: ParsedCommand) -> list[Reply]:
     """/undo: revert the last grade and show that card again."""
     now = services.clock.now()
 
-    async def work(conn: AsyncConnection) -> Reply:
-        learner = await find_learner(conn, ctx, services.default_timezone)
+    def work(conn: Connection) -> Reply:
+        learner = find_learner(conn, ctx, services.default_timezone)
         if learner.id is None:
             raise UserError(strings.UNDO_NOTHING)
-        undone = await undo_last(conn, learner.id, now)
-        loaded = await load_card(conn, learner.id, undone.question_id)
+        undone = undo_last(conn, learner.id, now)
+        loaded = load_card(conn, learner.id, undone.question_id)
         if loaded is None:
             return Reply(body=strings.UNDONE.format(grade=undone.grade.label), ephemeral=True)
         question, review = loaded
@@ -273,14 +280,14 @@ async def undo_command(services: Services, ctx: Context, command: ParsedCommand)
 async def leeches_command(services: Services, ctx: Context, command: ParsedCommand) -> list[Reply]:
     """/leeches: suspended cards with an Unsuspend button each."""
 
-    async def work(conn: AsyncConnection) -> Reply:
-        learner = await find_learner(conn, ctx, services.default_timezone)
+    def work(conn: Connection) -> Reply:
+        learner = find_learner(conn, ctx, services.default_timezone)
         if learner.id is None:
             return Reply(body=strings.LEECHES_NONE, ephemeral=_ephemeral(ctx))
-        leeches = await list_leeches(conn, learner.id, _LEECH_PAGE)
+        leeches = list_leeches(conn, learner.id, _LEECH_PAGE)
         if not leeches:
             return Reply(body=strings.LEECHES_NONE, ephemeral=_ephemeral(ctx))
-        total = await count_leeches(conn, learner.id)
+        total = count_leeches(conn, learner.id)
         lines = [
             f"{number}. {leech.prompt} ({leech.lapses} lapses)"
             for number, leech in enumerate(leeches, start=1)
@@ -311,11 +318,11 @@ async def unsuspend_action(services: Services, ctx: Context, action: Action) -> 
     """The Unsuspend button of /leeches."""
     question_id = action.int_arg(0)
 
-    async def work(conn: AsyncConnection) -> str:
-        learner = await find_learner(conn, ctx, services.default_timezone)
+    def work(conn: Connection) -> str:
+        learner = find_learner(conn, ctx, services.default_timezone)
         if learner.id is None:
             raise StaleClick(strings.NOT_SUSPENDED)
-        return await unsuspend(conn, learner.id, question_id)
+        return unsuspend(conn, learner.id, question_id)
 
     prompt = await services.database.write(work)
     return [Reply(body=strings.UNSUSPENDED.format(prompt=prompt), ephemeral=_ephemeral(ctx))]

@@ -4,11 +4,13 @@ order up to the daily allowance, then learning cards due within 20 minutes
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection
 
 from bot.learners import LearnerProfile
 from bot.study.model import QuestionView, QueueEmpty, QueueItem, ReviewView, StudyScope
@@ -51,106 +53,174 @@ def topic_filter(topic: str) -> sa.ColumnElement[bool]:
     )
 
 
-def _filters(scope: StudyScope, *, for_new: bool) -> list[sa.ColumnElement[bool]]:
-    clauses: list[sa.ColumnElement[bool]] = [QUESTION.c.retired.is_(False)]
-    if scope.topic:
-        clauses.append(topic_filter(scope.topic))
-    if scope.exam:
-        clauses.append(
-            sa.literal(",").concat(QUESTION.c.exams).concat(",").contains(f",{scope.exam},")
-        )
+@dataclass(frozen=True)
+class _Shape:
+    """What varies between queue statements; each shape is built and compiled once."""
+
+    topic: bool
+    exam: bool
+    visibility: str  # "own" (a learner's whole queue), "bundled", "workspace"
+
+
+def _shape(scope: StudyScope, *, for_new: bool) -> _Shape:
     if scope.is_dm and not for_new:
-        return clauses  # a learner's own queue, shown only to them
-    if scope.workspace_id is None:
-        clauses.append(QUESTION.c.workspace_id.is_(None))
+        visibility = "own"  # a learner's own queue, shown only to them
+    elif scope.workspace_id is None:
+        visibility = "bundled"
     else:
+        visibility = "workspace"
+    return _Shape(bool(scope.topic), bool(scope.exam), visibility)
+
+
+def _params(learner_id: int | None, scope: StudyScope, now: datetime) -> dict[str, Any]:
+    return {
+        "learner": learner_id if learner_id is not None else -1,
+        "now": now,
+        "ahead": now + LEARN_AHEAD,
+        "topic": scope.topic,
+        "topic_dot": f"{scope.topic}.",
+        "topic_dot_len": len(scope.topic) + 1,
+        "exam_like": f"%,{scope.exam},%",
+        "workspace": scope.workspace_id,
+    }
+
+
+def _filters(shape: _Shape) -> list[sa.ColumnElement[bool]]:
+    clauses: list[sa.ColumnElement[bool]] = [QUESTION.c.retired.is_(False)]
+    if shape.topic:
+        prefix = sa.func.substr(
+            QUESTION.c.topic, 1, sa.bindparam("topic_dot_len", type_=sa.Integer)
+        )
         clauses.append(
-            sa.or_(QUESTION.c.workspace_id.is_(None), QUESTION.c.workspace_id == scope.workspace_id)
+            sa.or_(QUESTION.c.topic == sa.bindparam("topic"), prefix == sa.bindparam("topic_dot"))
+        )
+    if shape.exam:
+        exams = sa.literal(",").concat(QUESTION.c.exams).concat(",")
+        clauses.append(exams.like(sa.bindparam("exam_like")))
+    if shape.visibility == "bundled":
+        clauses.append(QUESTION.c.workspace_id.is_(None))
+    elif shape.visibility == "workspace":
+        clauses.append(
+            sa.or_(
+                QUESTION.c.workspace_id.is_(None),
+                QUESTION.c.workspace_id == sa.bindparam("workspace", type_=sa.Integer),
+            )
         )
     return clauses
 
 
-async def new_cards_today(conn: AsyncConnection, learner: LearnerProfile, now: datetime) -> int:
+_STATE_JOIN = REVIEW_STATE.join(QUESTION, QUESTION.c.id == REVIEW_STATE.c.question_id)
+_MINE = (
+    REVIEW_STATE.c.learner_id == sa.bindparam("learner"),
+    REVIEW_STATE.c.suspended.is_(False),
+)
+_ORDER = (REVIEW_STATE.c.due, REVIEW_STATE.c.question_id)
+
+
+@lru_cache(maxsize=64)
+def _due_statement(shape: _Shape) -> sa.Select[Any]:
+    return (
+        sa.select(*_QUESTION_COLUMNS, *_STATE_COLUMNS)
+        .select_from(_STATE_JOIN)
+        .where(*_MINE, REVIEW_STATE.c.due <= sa.bindparam("now"), *_filters(shape))
+        .order_by(*_ORDER)
+        .limit(1)
+    )
+
+
+@lru_cache(maxsize=64)
+def _ahead_statement(shape: _Shape) -> sa.Select[Any]:
+    return (
+        sa.select(*_QUESTION_COLUMNS, *_STATE_COLUMNS)
+        .select_from(_STATE_JOIN)
+        .where(*_MINE, REVIEW_STATE.c.due <= sa.bindparam("ahead"), *_filters(shape))
+        .where(REVIEW_STATE.c.state.in_(LEARNING_STATES))
+        .order_by(*_ORDER)
+        .limit(1)
+    )
+
+
+@lru_cache(maxsize=64)
+def _next_due_statement(shape: _Shape) -> sa.Select[Any]:
+    return (
+        sa.select(sa.func.min(REVIEW_STATE.c.due))
+        .select_from(_STATE_JOIN)
+        .where(*_MINE, *_filters(shape))
+    )
+
+
+@lru_cache(maxsize=64)
+def _unseen_statement(shape: _Shape) -> sa.Select[Any]:
+    seen = sa.select(REVIEW_STATE.c.question_id).where(
+        REVIEW_STATE.c.learner_id == sa.bindparam("learner"),
+        REVIEW_STATE.c.question_id == QUESTION.c.id,
+    )
+    return (
+        sa.select(*_QUESTION_COLUMNS)
+        .where(*_filters(shape), ~sa.exists(seen))
+        .order_by(QUESTION.c.pack_id, QUESTION.c.position)
+        .limit(1)
+    )
+
+
+_NEW_TODAY = (
+    sa.select(sa.func.count())
+    .select_from(REVIEW_LOG)
+    .where(
+        REVIEW_LOG.c.learner_id == sa.bindparam("learner"),
+        REVIEW_LOG.c.was_new.is_(True),
+        REVIEW_LOG.c.undone_at.is_(None),
+        REVIEW_LOG.c.reviewed_at >= sa.bindparam("start"),
+    )
+)
+_LOAD_CARD = (
+    sa.select(*_QUESTION_COLUMNS, QUESTION.c.retired, *_STATE_COLUMNS)
+    .select_from(
+        QUESTION.outerjoin(
+            REVIEW_STATE,
+            sa.and_(
+                REVIEW_STATE.c.question_id == QUESTION.c.id,
+                REVIEW_STATE.c.learner_id == sa.bindparam("learner"),
+            ),
+        )
+    )
+    .where(QUESTION.c.id == sa.bindparam("question"))
+)
+
+
+def new_cards_today(conn: Connection, learner: LearnerProfile, now: datetime) -> int:
     """How many new cards the learner has started since their study day began (4 am)."""
     if learner.id is None:
         return 0
     start = study_day_start(study_day(now, learner.tz), learner.tz)
-    count = await conn.scalar(
-        sa.select(sa.func.count())
-        .select_from(REVIEW_LOG)
-        .where(
-            REVIEW_LOG.c.learner_id == learner.id,
-            REVIEW_LOG.c.was_new.is_(True),
-            REVIEW_LOG.c.undone_at.is_(None),
-            REVIEW_LOG.c.reviewed_at >= start,
-        )
-    )
+    count = conn.scalar(_NEW_TODAY, {"learner": learner.id, "start": start})
     return int(count or 0)
 
 
-def _reviews(learner_id: int, scope: StudyScope) -> sa.Select[Any]:
-    return (
-        sa.select(*_QUESTION_COLUMNS, *_STATE_COLUMNS)
-        .select_from(REVIEW_STATE.join(QUESTION, QUESTION.c.id == REVIEW_STATE.c.question_id))
-        .where(REVIEW_STATE.c.learner_id == learner_id, REVIEW_STATE.c.suspended.is_(False))
-        .where(*_filters(scope, for_new=False))
-    )
-
-
-def _unseen(learner_id: int | None, scope: StudyScope) -> sa.Select[Any]:
-    query = sa.select(*_QUESTION_COLUMNS).where(*_filters(scope, for_new=True))
-    if learner_id is not None:
-        seen = sa.select(REVIEW_STATE.c.question_id).where(
-            REVIEW_STATE.c.learner_id == learner_id,
-            REVIEW_STATE.c.question_id == QUESTION.c.id,
-        )
-        query = query.where(~sa.exists(seen))
-    return query
-
-
-async def next_item(
-    conn: AsyncConnection, learner: LearnerProfile, scope: StudyScope, now: datetime
+def next_item(
+    conn: Connection, learner: LearnerProfile, scope: StudyScope, now: datetime
 ) -> QueueItem | QueueEmpty:
     """The card to show now, or why there is none."""
-    new_today = await new_cards_today(conn, learner, now)
     limit = learner.new_per_day
+    params = _params(learner.id, scope, now)
+    reviews_shape = _shape(scope, for_new=False)
     if learner.id is not None:
-        due = (
-            await conn.execute(
-                _reviews(learner.id, scope)
-                .where(REVIEW_STATE.c.due <= now)
-                .order_by(REVIEW_STATE.c.due, REVIEW_STATE.c.question_id)
-                .limit(1)
-            )
-        ).first()
-        if due is not None:
-            return _item(due._mapping, new_today, limit, review=True)
-    unseen = _unseen(learner.id, scope).order_by(QUESTION.c.pack_id, QUESTION.c.position)
+        due = conn.execute(_due_statement(reviews_shape), params).first()
+        if due is not None:  # the new-card count only matters once reviews are done
+            return _item(due._mapping, 0, limit, review=True)
+    new_today = new_cards_today(conn, learner, now)
+    unseen = _unseen_statement(_shape(scope, for_new=True))
     if new_today < limit:
-        fresh = (await conn.execute(unseen.limit(1))).first()
+        fresh = conn.execute(unseen, params).first()
         if fresh is not None:
             return _item(fresh._mapping, new_today, limit, review=False)
-    if learner.id is not None:
-        ahead = (
-            await conn.execute(
-                _reviews(learner.id, scope)
-                .where(REVIEW_STATE.c.due <= now + LEARN_AHEAD)
-                .where(REVIEW_STATE.c.state.in_(LEARNING_STATES))
-                .order_by(REVIEW_STATE.c.due, REVIEW_STATE.c.question_id)
-                .limit(1)
-            )
-        ).first()
-        if ahead is not None:
-            return _item(ahead._mapping, new_today, limit, review=True)
     next_due = None
     if learner.id is not None:
-        next_due = await conn.scalar(
-            sa.select(sa.func.min(REVIEW_STATE.c.due))
-            .select_from(REVIEW_STATE.join(QUESTION, QUESTION.c.id == REVIEW_STATE.c.question_id))
-            .where(REVIEW_STATE.c.learner_id == learner.id, REVIEW_STATE.c.suspended.is_(False))
-            .where(*_filters(scope, for_new=False))
-        )
-    unseen_left = (await conn.execute(unseen.limit(1))).first() is not None
+        ahead = conn.execute(_ahead_statement(reviews_shape), params).first()
+        if ahead is not None:
+            return _item(ahead._mapping, new_today, limit, review=True)
+        next_due = conn.scalar(_next_due_statement(reviews_shape), params)
+    unseen_left = conn.execute(unseen, params).first() is not None
     return QueueEmpty(next_due, new_today, limit, unseen_left)
 
 
@@ -163,26 +233,16 @@ def _item(row: Any, new_today: int, limit: int, *, review: bool) -> QueueItem:
     )
 
 
-async def load_card(
-    conn: AsyncConnection, learner_id: int | None, question_id: int
+def load_card(
+    conn: Connection, learner_id: int | None, question_id: int
 ) -> tuple[QuestionView, ReviewView | None] | None:
     """One question and the learner's card for it (None when never studied)."""
-    row = (
-        await conn.execute(
-            sa.select(*_QUESTION_COLUMNS, QUESTION.c.retired).where(QUESTION.c.id == question_id)
-        )
+    row = conn.execute(
+        _LOAD_CARD,
+        {"learner": learner_id if learner_id is not None else -1, "question": question_id},
     ).first()
     if row is None or row.retired:
         return None
-    review = None
-    if learner_id is not None:
-        state = (
-            await conn.execute(
-                sa.select(*_STATE_COLUMNS).where(
-                    REVIEW_STATE.c.learner_id == learner_id,
-                    REVIEW_STATE.c.question_id == question_id,
-                )
-            )
-        ).first()
-        review = ReviewView.from_mapping(state._mapping) if state is not None else None
-    return QuestionView.from_mapping(row._mapping), review
+    mapping = row._mapping
+    review = ReviewView.from_mapping(mapping) if mapping["state"] is not None else None
+    return QuestionView.from_mapping(mapping), review

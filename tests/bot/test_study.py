@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection
 
 from bot.actions import decode
 from bot.app import Core
@@ -19,11 +19,9 @@ from tests.helpers import Chat, context, count
 
 
 async def _state(database: Database, question_id: int) -> dict[str, Any]:
-    async def work(conn: AsyncConnection) -> dict[str, Any]:
+    def work(conn: Connection) -> dict[str, Any]:
         row = (
-            await conn.execute(
-                sa.select(REVIEW_STATE).where(REVIEW_STATE.c.question_id == question_id)
-            )
+            conn.execute(sa.select(REVIEW_STATE).where(REVIEW_STATE.c.question_id == question_id))
         ).one()
         return dict(row._mapping)
 

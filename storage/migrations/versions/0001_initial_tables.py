@@ -95,6 +95,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("question", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_question_pack_id"), ["pack_id"], unique=False)
+        batch_op.create_index("ix_question_pack_order", ["pack_id", "position"], unique=False)
         batch_op.create_index(batch_op.f("ix_question_topic"), ["topic"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_question_workspace_id"), ["workspace_id"], unique=False
@@ -171,6 +172,7 @@ def downgrade() -> None:
 
     op.drop_table("review_log")
     with op.batch_alter_table("question", schema=None) as batch_op:
+        batch_op.drop_index("ix_question_pack_order")
         batch_op.drop_index(batch_op.f("ix_question_workspace_id"))
         batch_op.drop_index(batch_op.f("ix_question_topic"))
         batch_op.drop_index(batch_op.f("ix_question_pack_id"))
