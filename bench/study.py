@@ -122,7 +122,7 @@ class Learner:
 
 
 async def open_core(directory: Path) -> Core:
-    database = await open_database(f"sqlite+aiosqlite:///{directory / 'bench.db'}", pool_size=20)
+    database = await open_database(f"sqlite:///{directory / 'bench.db'}", pool_size=20)
     await migrate.upgrade(database)
     await import_pack(database, bench_pack(), START)
     return build_core(database, ManualClock(START), "UTC")

@@ -13,7 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.studyday import zone
 from storage.urls import parse_database_url
 
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./studybot.db"
+DEFAULT_DATABASE_URL = "sqlite:///./studybot.db"
 _LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-_ASYNC_DRIVERS = {
-    "sqlite": "sqlite+aiosqlite",
-    "sqlite+aiosqlite": "sqlite+aiosqlite",
+_DRIVERS = {
+    "sqlite": "sqlite",
+    "sqlite+pysqlite": "sqlite",
+    "sqlite+aiosqlite": "sqlite",  # accepted for compatibility; SQLite runs on its own threads
     "postgresql": "postgresql+asyncpg",
     "postgres": "postgresql+asyncpg",
     "postgresql+asyncpg": "postgresql+asyncpg",
@@ -19,24 +20,24 @@ class DatabaseUrlError(ValueError):
 
 
 def parse_database_url(text: str) -> URL:
-    """Parse and normalise to an async driver; sqlite:/// and postgresql:// are accepted too."""
+    """Parse and normalise: SQLite (any of its driver names) or PostgreSQL via asyncpg."""
     try:
         url = make_url(text.strip())
     except ArgumentError:
         raise DatabaseUrlError(
             f"DATABASE_URL {text!r} is not a database URL; "
-            "expected sqlite+aiosqlite:///./studybot.db or postgresql+asyncpg://user@host/db."
+            "expected sqlite:///./studybot.db or postgresql+asyncpg://user@host/db."
         ) from None
-    driver = _ASYNC_DRIVERS.get(url.drivername)
+    driver = _DRIVERS.get(url.drivername)
     if driver is None:
         raise DatabaseUrlError(
-            f"DATABASE_URL uses {url.drivername!r}; StudyBot supports sqlite+aiosqlite "
+            f"DATABASE_URL uses {url.drivername!r}; StudyBot supports sqlite "
             "and postgresql+asyncpg."
         )
     url = url.set(drivername=driver)
-    if driver == "sqlite+aiosqlite" and url.database in (None, "", ":memory:"):
+    if driver == "sqlite" and url.database in (None, "", ":memory:"):
         raise DatabaseUrlError(
-            "DATABASE_URL must name a SQLite file (sqlite+aiosqlite:///./studybot.db); "
+            "DATABASE_URL must name a SQLite file (sqlite:///./studybot.db); "
             "in-memory databases are not shared between connections."
         )
     if driver == "postgresql+asyncpg" and not url.database:

@@ -61,7 +61,7 @@ def _blocking(coroutine: Coroutine[Any, Any, None]) -> None:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
-    _blocking(_prepare(f"sqlite+aiosqlite:///{path}"))
+    _blocking(_prepare(f"sqlite:///{path}"))
     return path
 
 
@@ -106,7 +106,7 @@ async def database_url(
         template: Path = request.getfixturevalue("sqlite_template")
         target = tmp_path / "studybot.db"
         shutil.copyfile(template, target)
-        yield f"sqlite+aiosqlite:///{target}"
+        yield f"sqlite:///{target}"
         return
     admin_url: str = request.getfixturevalue("postgres_template")
     name = f"t_{uuid.uuid4().hex[:12]}"
