@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from questions.schema import PackFile
+from questions.validate import check_items
 
 BUNDLED_PACKS = Path(__file__).resolve().parent / "packs"
 
@@ -82,14 +83,22 @@ def _field_name(data: Any, location: tuple[int | str, ...]) -> str:
     return ".".join(parts)
 
 
-def load_pack(path: Path) -> LoadedPack:
-    """Parse and validate one YAML pack; raises PackInvalid listing every error."""
-    name = str(path)
+def _read(path: Path) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
-        error = PackError(name, None, "", f"cannot read the file ({exc.strerror})")
+        error = PackError(str(path), None, "", f"cannot read the file ({exc.strerror})")
         raise PackInvalid([error]) from None
+
+
+def load_pack(path: Path, seen_ids: dict[str, str] | None = None) -> LoadedPack:
+    """Parse, validate and gate one YAML pack; raises PackInvalid listing every error.
+
+    `seen_ids` carries item ids across several files, so duplicates between them are
+    found too.
+    """
+    name = str(path)
+    raw = _read(path)
     try:
         text = raw.decode("utf-8")
         root = yaml.compose(text)
@@ -114,6 +123,14 @@ def load_pack(path: Path) -> LoadedPack:
             for error in exc.errors()
         ]
         raise PackInvalid(errors) from None
+    problems = check_items(content.items, seen_ids)
+    if problems:
+        raise PackInvalid(
+            [
+                PackError(name, _line_of(root, where), _field_name(data, where), message)
+                for where, message in problems
+            ]
+        )
     return LoadedPack(path=path, content=content, content_hash=hashlib.sha256(raw).hexdigest())
 
 

@@ -55,7 +55,7 @@ async def test_label_equals_applied_interval_for_every_rating(
     ratings = ["Again", "Hard", "Good", "Easy"]
     seen_intervals: dict[str, set[timedelta]] = {rating: set() for rating in ratings}
     for round_number in range(12):
-        await chat.say("/study topic=fixture.cards")
+        await chat.say("/study topic=terminology.root")
         if not chat.buttons:
             clock.advance(timedelta(days=40))
             continue
@@ -80,7 +80,7 @@ async def test_fuzz_varies_across_cards_but_label_matches(
     await chat.say("/settings new=200")
     easy_labels = []
     for _ in range(6):
-        await chat.say("/study topic=fixture.cards")
+        await chat.say("/study topic=terminology.root")
         question_id = _qid(chat)
         await chat.press("Show answer")
         label = chat.button("Easy").label
@@ -126,7 +126,7 @@ async def test_second_device_counts_once_on_an_existing_card(
 
 async def test_card_reshown_after_again_grades_again(core: Core, database: Database) -> None:
     chat = Chat(core, context())
-    await chat.say("/study topic=fixture.cards")
+    await chat.say("/study topic=terminology.root")
     first = _qid(chat)
     await chat.press("Show answer")
     stale_again = chat.button("Again")
@@ -148,7 +148,7 @@ async def test_due_reviews_come_first_most_overdue_first(
     core: Core, database: Database, clock: ManualClock
 ) -> None:
     chat = Chat(core, context())
-    await chat.say("/study topic=fixture.cards")
+    await chat.say("/study topic=terminology.root")
     order = []
     for _ in range(3):
         order.append(_qid(chat))
@@ -158,7 +158,7 @@ async def test_due_reviews_come_first_most_overdue_first(
     states = {qid: await _state(database, qid) for qid in order}
     latest_due = max(state["due"] for state in states.values())
     clock.set(latest_due + timedelta(days=1))
-    await chat.say("/study topic=fixture.cards")
+    await chat.say("/study topic=terminology.root")
     by_due = sorted(order, key=lambda qid: states[qid]["due"])
     assert _qid(chat) == by_due[0]
     assert "Review" in chat.replies[0].footer
@@ -168,7 +168,7 @@ async def test_mcq_wrong_grades_again_and_right_offers_three_grades(
     core: Core, database: Database
 ) -> None:
     chat = Chat(core, context())
-    await chat.say("/study topic=fixture.choice")
+    await chat.say("/study topic=terminology.word-building")
     assert "**A.** Hepatomegaly" in chat.replies[0].body
     await chat.press("A")
     assert "Not quite" in chat.text and "B. Hepatitis" in chat.text
