@@ -11,18 +11,22 @@ import asyncio
 import logging
 import sys
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 from adapters.console.app import ConsoleApp
 from adapters.console.translate import VERB_HELP
 from bot.app import start_core
+from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, load_settings
+from questions import commands
+from questions.importer import sync_bundled_packs
 from questions.loader import PackInvalid
 from storage import migrate
-from storage.database import DatabaseUnavailable, open_database
+from storage.database import Database, DatabaseUnavailable, open_database
 from storage.urls import DatabaseUrlError
 
-EXPECTED = (SettingsError, DatabaseUrlError, DatabaseUnavailable, PackInvalid)
+EXPECTED = (SettingsError, DatabaseUrlError, DatabaseUnavailable, PackInvalid, ValueError)
 
 
 async def _console(settings: Settings) -> None:
@@ -58,14 +62,79 @@ async def _db_upgrade(settings: Settings) -> None:
         print(f"Upgraded the database from {before or 'empty'} to {after}.")
 
 
+async def _open_bank(settings: Settings, say: Callable[[str], None]) -> Database:
+    """The configured database, upgraded, with the bundled packs current."""
+    database = await open_database(settings.database_url)
+    try:
+        await migrate.upgrade(database)
+        for result in await sync_bundled_packs(database, SystemClock().now()):
+            if result.changed:
+                say(
+                    f"Bundled pack {result.pack_id}: {result.added} added, "
+                    f"{result.updated} updated, {result.retired} retired."
+                )
+    except BaseException:
+        await database.close()
+        raise
+    return database
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+async def _questions(settings: Settings, args: argparse.Namespace) -> int:
+    if args.questions_command == "validate":
+        ok, lines = commands.validate_paths([Path(path) for path in args.paths])
+        print("\n".join(lines))
+        return 0 if ok else 1
+    database = await _open_bank(settings, _say)
+    try:
+        if args.questions_command == "import":
+            result = await commands.import_path(
+                database, Path(args.path), SystemClock().now(), _say, args.workspace or ""
+            )
+            print(
+                f"Imported {result.pack_id}: {result.added} added, {result.updated} updated, "
+                f"{result.unchanged} unchanged, {result.retired} retired."
+            )
+        elif args.questions_command == "export":
+            text = await commands.export(
+                database, args.topic or "", args.format, args.workspace or ""
+            )
+            if args.out:
+                await asyncio.to_thread(Path(args.out).write_text, text, encoding="utf-8")
+                print(f"Wrote {args.out}.")
+            else:
+                sys.stdout.write(text)
+        else:
+            print("\n".join(await commands.stats(database)))
+    finally:
+        await database.close()
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studybot", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="start the bot (the console when no token is set)")
-    commands.add_parser("console", help="chat with the bot in this terminal")
-    db = commands.add_parser("db", help="database maintenance")
-    db_commands = db.add_subparsers(dest="db_command", required=True)
-    db_commands.add_parser("upgrade", help="apply pending migrations")
+    subcommands = parser.add_subparsers(dest="command", required=True)
+    subcommands.add_parser("run", help="start the bot (the console when no token is set)")
+    subcommands.add_parser("console", help="chat with the bot in this terminal")
+    db = subcommands.add_parser("db", help="database maintenance")
+    db_subcommands = db.add_subparsers(dest="db_command", required=True)
+    db_subcommands.add_parser("upgrade", help="apply pending migrations")
+    bank = subcommands.add_parser("questions", help="the question bank")
+    bank_subcommands = bank.add_subparsers(dest="questions_command", required=True)
+    validate = bank_subcommands.add_parser("validate", help="check pack files (YAML or CSV)")
+    validate.add_argument("paths", nargs="+", metavar="PATH")
+    importer = bank_subcommands.add_parser("import", help="import a pack: all of it or nothing")
+    importer.add_argument("path", metavar="PATH")
+    importer.add_argument("--workspace", metavar="PLATFORM:ID", help="a workspace's own items")
+    exporter = bank_subcommands.add_parser("export", help="write items as YAML or CSV")
+    exporter.add_argument("--topic", help="a topic and everything below it")
+    exporter.add_argument("--format", choices=("yaml", "csv"), default="yaml")
+    exporter.add_argument("--workspace", metavar="PLATFORM:ID")
+    exporter.add_argument("--out", metavar="FILE")
+    bank_subcommands.add_parser("stats", help="counts by origin, kind, exam and topic")
     return parser
 
 
@@ -86,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         "db": _db_upgrade,
     }
     try:
+        if args.command == "questions":
+            return asyncio.run(_questions(settings, args))
         asyncio.run(runners[args.command](settings))
     except EXPECTED as exc:
         print(exc, file=sys.stderr)

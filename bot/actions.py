@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MAX_ACTION_ID = 100
+MAX_ID = 2**31 - 1  # database integer ids
+MAX_STAMP = 2**40  # epoch seconds, far beyond 2038
 _SEPARATOR = ":"
 
 
@@ -22,13 +24,17 @@ class Action:
 
     name: str
     args: tuple[str, ...]
+    text: str = ""
 
-    def int_arg(self, index: int) -> int:
-        """Argument `index` as an int, or ActionIdError."""
+    def int_arg(self, index: int, maximum: int = MAX_ID) -> int:
+        """Argument `index` as a whole number from 0 to `maximum`, or ActionIdError."""
         try:
-            return int(self.args[index])
+            value = int(self.args[index])
         except (IndexError, ValueError):
             raise ActionIdError(f"Action {self.name!r} lacks a whole number at {index}.") from None
+        if not 0 <= value <= maximum:
+            raise ActionIdError(f"Action {self.name!r} has {value} at {index}, out of range.")
+        return value
 
 
 def encode(name: str, *args: object) -> str:

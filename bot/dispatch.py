@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot import strings
 from bot.actions import ActionIdError, decode
@@ -67,10 +67,11 @@ class Dispatcher:
             return [error_reply(problem)]
         return await self._run(spec.handler(self.services, ctx, command), f"/{spec.name}")
 
-    async def press(self, ctx: Context, action_id: str) -> list[Reply]:
-        """A button click, from any process, before or after any restart."""
+    async def press(self, ctx: Context, action_id: str, text: str = "") -> list[Reply]:
+        """A button click, from any process, before or after any restart; `text` is what
+        the user typed for a button that asks for input."""
         try:
-            action = decode(action_id)
+            action = replace(decode(action_id), text=text)
         except ActionIdError:
             return [error_reply(strings.UNKNOWN_BUTTON)]
         spec = self._actions.get(action.name)

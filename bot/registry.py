@@ -36,5 +36,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(cards.RATE, handlers.rate_action),
     ActionSpec(cards.NEXT, handlers.next_action),
     ActionSpec(cards.UNSUSPEND, handlers.unsuspend_action),
+    ActionSpec(cards.CODE, handlers.code_action),
+    ActionSpec(cards.SKIP, handlers.skip_action),
     ActionSpec(account.FORGET, account.forget_action),
 )

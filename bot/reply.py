@@ -22,6 +22,9 @@ class Button:
     label: str
     action_id: str
     style: ButtonStyle = ButtonStyle.SECONDARY
+    input_label: str = ""
+    """When set, pressing asks the user for one line of text first (a Discord or Slack
+    modal, the console's next line), delivered with the click."""
 
 
 @dataclass(frozen=True)

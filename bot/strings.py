@@ -20,6 +20,13 @@ KIND_TITLES = {
     "code_entry": "Code entry",
 }
 SHOW_ANSWER = "Show answer"
+TYPE_CODE = "Type the code"
+TYPE_CODE_LABEL = "Your code(s), separated by commas"
+TYPE_CODE_HINT = "Type the code (several codes: separate them with commas, in sequence)."
+DONT_KNOW = "I don't know"
+CODE_RIGHT = "✅ {verdict}"
+CODE_WRONG = "❌ {verdict} The answer is **{answer}**."
+CODE_EMPTY = "Type a code after pressing the button."
 NEXT_CARD = "Next card"
 ANSWER = "**Answer:** {answer}"
 REFERENCE = "Reference"

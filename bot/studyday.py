@@ -18,7 +18,7 @@ def zone(name: str) -> ZoneInfo:
         if not name or name != name.strip() or name.startswith(("/", ".")):
             raise ZoneInfoNotFoundError(name)
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as Europe
         raise ValueError(
             f"Unknown timezone {name!r}: use an IANA name such as "
             "America/New_York or Europe/London."

@@ -66,16 +66,19 @@ def structure_error(typed: str, code: str, code_set: str) -> str | None:
 
 
 def split_codes(text: str) -> list[str]:
-    """Commas, semicolons and new lines separate codes; spaces separate them only when
-    every piece looks like a whole code ("N18.30 E11.22"), else they are typing noise
-    inside one code ("S72 001A")."""
+    """Commas, semicolons and new lines separate codes. Within a chunk, a word that can
+    start a code (a letter and two more characters) starts a new one; any other word is
+    typing noise that belongs to the code before it ("S72 001A", "e11 .22 n18.31")."""
     pieces: list[str] = []
     for chunk in _LIST_SEPARATOR.split(text.strip()):
-        words = chunk.split()
-        if len(words) > 1 and all(_CODE_START.match(word) for word in words):
-            pieces.extend(words)
-        elif words:
-            pieces.append("".join(words))
+        current: list[str] = []
+        for word in chunk.split():
+            if current and _CODE_START.match(word):
+                pieces.append("".join(current))
+                current = []
+            current.append(word)
+        if current:
+            pieces.append("".join(current))
     return pieces
 
 

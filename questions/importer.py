@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,10 +12,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from questions.loader import LoadedPack, bundled_pack_paths, load_pack
+from questions.loader import LoadedPack, PackError, PackInvalid, bundled_pack_paths, load_pack
 from questions.schema import Item
 from storage.database import Database
 from storage.models import PACK, QUESTION
+
+Progress = Callable[[int, int], None]
+_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -39,9 +43,14 @@ def item_hash(item: Item) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
+def stored_id(item_id: str, workspace_id: int | None) -> str:
+    """Ids are global for bundled items; a workspace's own items live in its namespace."""
+    return item_id if workspace_id is None else f"w{workspace_id}.{item_id}"
+
+
 def _row(item: Item, pack_id: str, position: int, workspace_id: int | None) -> dict[str, Any]:
     return {
-        "item_id": item.id,
+        "item_id": stored_id(item.id, workspace_id),
         "pack_id": pack_id,
         "workspace_id": workspace_id,
         "position": position,
@@ -54,6 +63,9 @@ def _row(item: Item, pack_id: str, position: int, workspace_id: int | None) -> d
         "answer": item.answer_text,
         "explanation": item.explanation,
         "reference": item.reference,
+        "accepted_json": json.dumps(item.accepted),
+        "code_set": item.code_set or "",
+        "sequence": item.sequence,
         "content_hash": item_hash(item),
         "retired": False,
     }
@@ -64,11 +76,13 @@ def import_pack_in(
     pack: LoadedPack,
     now: datetime,
     workspace_id: int | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Upsert one pack inside the caller's transaction."""
     meta = pack.content.pack
+    pack_id = meta.id if workspace_id is None else f"w{workspace_id}-{meta.id}"[:64]
     pack_row = {
-        "id": meta.id,
+        "id": pack_id,
         "title": meta.title,
         "version": meta.version,
         "origin": meta.origin,
@@ -78,12 +92,13 @@ def import_pack_in(
         "content_hash": pack.content_hash,
         "imported_at": now,
     }
-    exists = (conn.execute(sa.select(PACK.c.id).where(PACK.c.id == meta.id))).first()
+    exists = (conn.execute(sa.select(PACK.c.id).where(PACK.c.id == pack_id))).first()
     if exists:
-        conn.execute(PACK.update().where(PACK.c.id == meta.id).values(**pack_row))
+        conn.execute(PACK.update().where(PACK.c.id == pack_id).values(**pack_row))
     else:
         conn.execute(PACK.insert().values(**pack_row))
 
+    ids = [stored_id(item.id, workspace_id) for item in pack.content.items]
     existing = {
         row.item_id: row
         for row in conn.execute(
@@ -95,19 +110,23 @@ def import_pack_in(
                 QUESTION.c.revision,
                 QUESTION.c.position,
                 QUESTION.c.retired,
-            ).where(QUESTION.c.item_id.in_([item.id for item in pack.content.items]))
+            ).where(QUESTION.c.item_id.in_(ids))
         )
     }
-    foreign = [row.item_id for row in existing.values() if row.pack_id != meta.id]
+    foreign = [row.item_id for row in existing.values() if row.pack_id != pack_id]
     if foreign:
-        raise ValueError(f"Item id {foreign[0]!r} already belongs to another pack.")
+        errors = [
+            PackError(str(pack.path), None, f"id {item_id!r}", "already belongs to another pack")
+            for item_id in foreign
+        ]
+        raise PackInvalid(errors)
 
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     unchanged = 0
     for position, item in enumerate(pack.content.items):
-        row = _row(item, meta.id, position, workspace_id)
-        old = existing.get(item.id)
+        row = _row(item, pack_id, position, workspace_id)
+        old = existing.get(row["item_id"])
         if old is None:
             inserts.append({**row, "revision": 1})
         elif old.content_hash != row["content_hash"]:
@@ -116,23 +135,30 @@ def import_pack_in(
             updates.append({**row, "revision": old.revision, "b_id": old.id})
         else:
             unchanged += 1
-    if inserts:
-        conn.execute(QUESTION.insert(), inserts)
+    total, done = len(inserts) + len(updates), 0
+    for start in range(0, len(inserts), _CHUNK):
+        conn.execute(QUESTION.insert(), inserts[start : start + _CHUNK])
+        done += len(inserts[start : start + _CHUNK])
+        if progress:
+            progress(done, total)
     if updates:
         values: dict[str, Any] = {key: sa.bindparam(key) for key in updates[0] if key != "b_id"}
         statement = QUESTION.update().where(QUESTION.c.id == sa.bindparam("b_id")).values(values)
-        conn.execute(statement, updates)
+        for start in range(0, len(updates), _CHUNK):
+            conn.execute(statement, updates[start : start + _CHUNK])
+            done += len(updates[start : start + _CHUNK])
+            if progress:
+                progress(done, total)
 
-    keep = [item.id for item in pack.content.items]
     retired = conn.execute(
         QUESTION.update()
-        .where(QUESTION.c.pack_id == meta.id, QUESTION.c.retired.is_(False))
-        .where(QUESTION.c.item_id.not_in(keep))
+        .where(QUESTION.c.pack_id == pack_id, QUESTION.c.retired.is_(False))
+        .where(QUESTION.c.item_id.not_in(ids))
         .values(retired=True)
     )
     changed_content = sum(1 for update in updates if update["revision"] > 1)
     return ImportResult(
-        pack_id=meta.id,
+        pack_id=pack_id,
         added=len(inserts),
         updated=changed_content,
         unchanged=unchanged + len(updates) - changed_content,
@@ -141,12 +167,16 @@ def import_pack_in(
 
 
 async def import_pack(
-    database: Database, pack: LoadedPack, now: datetime, workspace_id: int | None = None
+    database: Database,
+    pack: LoadedPack,
+    now: datetime,
+    workspace_id: int | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
-    """Import one pack as one transaction."""
+    """Import one pack as one transaction: all of it or nothing."""
 
     def work(conn: Connection) -> ImportResult:
-        return import_pack_in(conn, pack, now, workspace_id)
+        return import_pack_in(conn, pack, now, workspace_id, progress)
 
     return await database.write(work)
 

@@ -86,6 +86,11 @@ class Question(SQLModel, table=True):
     answer: str
     explanation: str = Field(default="")
     reference: str = Field(default="")
+    accepted_json: str = Field(default="[]", sa_column_kwargs={"server_default": "[]"})
+    code_set: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": ""})
+    sequence: str = Field(
+        default="ordered", max_length=8, sa_column_kwargs={"server_default": "ordered"}
+    )
     revision: int = Field(default=1)
     content_hash: str = Field(max_length=64)
     retired: bool = Field(default=False)

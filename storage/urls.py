@@ -34,6 +34,12 @@ def parse_database_url(text: str) -> URL:
             f"DATABASE_URL uses {url.drivername!r}; StudyBot supports sqlite "
             "and postgresql+asyncpg."
         )
+    try:
+        port = url.port
+    except ValueError:
+        port = -1
+    if port is not None and not 1 <= port <= 65535:
+        raise DatabaseUrlError("DATABASE_URL has a port outside 1-65535.")
     url = url.set(drivername=driver)
     if driver == "sqlite" and url.database in (None, "", ":memory:"):
         raise DatabaseUrlError(

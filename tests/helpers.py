@@ -58,9 +58,15 @@ class Chat:
     async def press(self, label_start: str) -> list[Reply]:
         return await self.click(self.button(label_start))
 
-    async def click(self, button: Button) -> list[Reply]:
-        self.replies = await self.core.dispatcher.press(self.ctx, button.action_id)
+    async def click(self, button: Button, text: str = "") -> list[Reply]:
+        self.replies = await self.core.dispatcher.press(self.ctx, button.action_id, text)
         return self.replies
+
+    async def type_into(self, label_start: str, text: str) -> list[Reply]:
+        """Press a button that asks for text, and type `text` into it."""
+        button = self.button(label_start)
+        assert button.input_label, f"{button.label!r} does not ask for text"
+        return await self.click(button, text)
 
     @property
     def text(self) -> str:

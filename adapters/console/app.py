@@ -38,6 +38,7 @@ class ConsoleApp:
     role: Role = Role.ADMIN
     channel: str = ""
     last_buttons: list[Button] = field(default_factory=list)
+    awaiting_input: Button | None = None
     outbox: ConsoleOutbox = field(init=False)
 
     def __post_init__(self) -> None:
@@ -79,6 +80,14 @@ class ConsoleApp:
         """Handle one typed line; False when the user asked to quit."""
         if self.echo and line.strip():
             self._print(f"{self.user}@{self.where}> {line.strip()}")
+        if self.awaiting_input is not None:
+            button, self.awaiting_input = self.awaiting_input, None
+            if not line.strip().startswith("/"):
+                self._show_all(
+                    await self.core.dispatcher.press(self.context(), button.action_id, line.strip())
+                )
+                return True
+            self._print("(input cancelled)")
         action = translate.translate(line)
         match action:
             case translate.Nothing():
@@ -113,6 +122,12 @@ class ConsoleApp:
             return
         button = self.last_buttons[number - 1]
         self._print(f"(pressed {button.label})")
+        if button.input_label:
+            self.awaiting_input = button
+            self._print(
+                f"{button.input_label}: type it on the next line (or a /command to cancel)."
+            )
+            return
         self._show_all(await self.core.dispatcher.press(self.context(), button.action_id))
 
     async def run(self, stream: TextIO) -> None:

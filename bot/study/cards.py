@@ -16,6 +16,8 @@ PICK = "st.pick"
 RATE = "st.rate"
 NEXT = "st.next"
 UNSUSPEND = "st.unsuspend"
+CODE = "st.code"
+SKIP = "st.skip"
 
 _GRADE_STYLES = {
     Grade.AGAIN: ButtonStyle.DANGER,
@@ -67,13 +69,26 @@ def card_front(
                 for index, label in enumerate(labels)
             )
         )
+    elif question.kind == "code_entry":
+        buttons = rows(
+            Button(
+                strings.TYPE_CODE,
+                encode(CODE, question.id, reps, stamp),
+                ButtonStyle.PRIMARY,
+                input_label=strings.TYPE_CODE_LABEL,
+            ),
+            Button(strings.DONT_KNOW, encode(SKIP, question.id, reps, stamp)),
+        )
     else:
         buttons = rows(
             Button(strings.SHOW_ANSWER, encode(SHOW, question.id, reps, stamp), ButtonStyle.PRIMARY)
         )
+    body = _choices_body(question)
+    if question.kind == "code_entry":
+        body += "\n\n" + strings.TYPE_CODE_HINT
     return Reply(
         title=_title(question),
-        body=_choices_body(question),
+        body=body,
         buttons=buttons,
         footer=_footer(review, new_today, new_limit),
         ephemeral=ephemeral,
@@ -163,6 +178,41 @@ def choice_correct(
     )
 
 
+def code_correct(
+    question: QuestionView,
+    review: ReviewView | None,
+    shown_at: datetime,
+    previews: dict[Grade, timedelta],
+    verdict: str,
+    *,
+    ephemeral: bool,
+) -> Reply:
+    """A right code: the explanation, then Hard / Good / Easy."""
+    lead = question.prompt + "\n\n" + strings.CODE_RIGHT.format(verdict=verdict)
+    body, fields = _explained(question, lead)
+    return Reply(
+        title=_title(question),
+        body=body + "\n\n" + strings.RATE_PROMPT,
+        fields=fields,
+        buttons=rating_buttons(
+            question,
+            review.reps if review else 0,
+            shown_at,
+            previews,
+            (Grade.HARD, Grade.GOOD, Grade.EASY),
+        ),
+        ephemeral=ephemeral,
+    )
+
+
+def code_wrong(
+    question: QuestionView, verdict: str, interval: timedelta, *, ephemeral: bool, extra: str = ""
+) -> Reply:
+    """A wrong (or skipped) code has been graded Again: the hint, the answer, the why."""
+    lead = strings.CODE_WRONG.format(verdict=verdict, answer=question.answer)
+    return _graded_again(question, question.prompt + "\n\n" + lead, interval, ephemeral, extra)
+
+
 def choice_wrong(
     question: QuestionView, chosen: int, interval: timedelta, *, ephemeral: bool, extra: str = ""
 ) -> Reply:
@@ -171,7 +221,15 @@ def choice_wrong(
         chosen=_choice_text(question, chosen),
         choice=_choice_text(question, question.correct_choice),
     )
-    body, fields = _explained(question, _choices_body(question) + "\n\n" + lead)
+    return _graded_again(
+        question, _choices_body(question) + "\n\n" + lead, interval, ephemeral, extra
+    )
+
+
+def _graded_again(
+    question: QuestionView, lead: str, interval: timedelta, ephemeral: bool, extra: str
+) -> Reply:
+    body, fields = _explained(question, lead)
     body += "\n\n" + strings.GRADED_WRONG.format(interval=format_interval(interval))
     if extra:
         body += "\n\n" + extra

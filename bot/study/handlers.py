@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from bot import strings
-from bot.actions import Action, ActionIdError, encode
+from bot.actions import MAX_STAMP, Action, ActionIdError, encode
 from bot.context import Context
 from bot.errors import StaleClick, UserError
 from bot.grammar import ParsedCommand
@@ -41,6 +41,7 @@ from bot.study.grading import (
 from bot.study.model import QuestionView, QueueItem, ReviewView, StudyScope
 from bot.study.queue import load_card, next_item, topic_filter
 from bot.studyday import next_day_start
+from questions.answers import Verdict, check_code_answer, split_codes
 from questions.schema import EXAMS
 from storage.models import LEARNER, QUESTION
 
@@ -128,7 +129,8 @@ async def next_action(services: Services, ctx: Context, action: Action) -> list[
 
 
 def _card_args(action: Action) -> tuple[int, int, int]:
-    return action.int_arg(0), action.int_arg(1), action.int_arg(2)
+    """Question id, review count and shown-at stamp."""
+    return action.int_arg(0), action.int_arg(1), action.int_arg(2, MAX_STAMP)
 
 
 async def show_action(services: Services, ctx: Context, action: Action) -> list[Reply]:
@@ -199,12 +201,10 @@ def _leech_note(result: GradeResult) -> str:
     return strings.LEECH.format(lapses=result.lapses) if result.became_leech else ""
 
 
-async def pick_action(services: Services, ctx: Context, action: Action) -> list[Reply]:
-    """A choice on an mcq or true/false card: wrong grades Again at once."""
-    question_id, reps, stamp = _card_args(action)
-    choice = action.int_arg(3)
-    now = services.clock.now()
-    shown_at = shown_instant(stamp, now)
+async def _answering(
+    services: Services, ctx: Context, question_id: int, reps: int
+) -> tuple[LearnerProfile, QuestionView, ReviewView | None]:
+    """The card being answered, refused when it was graded since it was shown."""
 
     def load(conn: Connection) -> tuple[LearnerProfile, QuestionView, ReviewView | None]:
         learner = find_learner(conn, ctx, services.default_timezone)
@@ -214,10 +214,19 @@ async def pick_action(services: Services, ctx: Context, action: Action) -> list[
         return learner, loaded[0], loaded[1]
 
     learner, question, review = await services.database.read(load)
-    if not 0 <= choice < len(question.choice_labels):
-        raise ActionIdError(f"Choice {choice} is out of range.")
     if (review.reps if review else 0) != reps:
         raise StaleClick(strings.STALE)
+    return learner, question, review
+
+
+async def pick_action(services: Services, ctx: Context, action: Action) -> list[Reply]:
+    """A choice on an mcq or true/false card: wrong grades Again at once."""
+    question_id, reps, stamp = _card_args(action)
+    choice = action.int_arg(3)
+    shown_at = shown_instant(stamp, services.clock.now())
+    learner, question, review = await _answering(services, ctx, question_id, reps)
+    if not 0 <= choice < len(question.choice_labels):
+        raise ActionIdError(f"Choice {choice} is out of range.")
     if choice != question.correct_choice:
         result, _ = await _grade(services, ctx, question_id, reps, shown_at, Grade.AGAIN)
         return [
@@ -231,6 +240,60 @@ async def pick_action(services: Services, ctx: Context, action: Action) -> list[
         ]
     previews = _previews(learner, ctx, question_id, reps, shown_at, review.card if review else None)
     return [cards.choice_correct(question, review, shown_at, previews, ephemeral=_ephemeral(ctx))]
+
+
+def _code_verdict(question: QuestionView, typed: str) -> Verdict:
+    """Right when the typed codes match the answer or any accepted alternative."""
+    expected = [question.answer, *question.accepted]
+    verdicts = [
+        check_code_answer(typed, split_codes(answer), question.code_set, question.sequence)
+        for answer in expected
+    ]
+    return next((verdict for verdict in verdicts if verdict.correct), verdicts[0])
+
+
+async def code_action(services: Services, ctx: Context, action: Action) -> list[Reply]:
+    """A typed answer to a code_entry card, checked the way a code book would."""
+    question_id, reps, stamp = _card_args(action)
+    if not action.text.strip():
+        raise UserError(strings.CODE_EMPTY)
+    shown_at = shown_instant(stamp, services.clock.now())
+    learner, question, review = await _answering(services, ctx, question_id, reps)
+    verdict = _code_verdict(question, action.text)
+    if not verdict.correct:
+        result, _ = await _grade(services, ctx, question_id, reps, shown_at, Grade.AGAIN)
+        return [
+            cards.code_wrong(
+                question,
+                verdict.message,
+                result.interval,
+                ephemeral=_ephemeral(ctx),
+                extra=_leech_note(result),
+            )
+        ]
+    previews = _previews(learner, ctx, question_id, reps, shown_at, review.card if review else None)
+    return [
+        cards.code_correct(
+            question, review, shown_at, previews, verdict.message, ephemeral=_ephemeral(ctx)
+        )
+    ]
+
+
+async def skip_action(services: Services, ctx: Context, action: Action) -> list[Reply]:
+    """ "I don't know" on a code_entry card: grade Again and show the answer."""
+    question_id, reps, stamp = _card_args(action)
+    shown_at = shown_instant(stamp, services.clock.now())
+    _, question, _ = await _answering(services, ctx, question_id, reps)
+    result, _ = await _grade(services, ctx, question_id, reps, shown_at, Grade.AGAIN)
+    return [
+        cards.code_wrong(
+            question,
+            strings.DONT_KNOW + ".",
+            result.interval,
+            ephemeral=_ephemeral(ctx),
+            extra=_leech_note(result),
+        )
+    ]
 
 
 async def rate_action(services: Services, ctx: Context, action: Action) -> list[Reply]:

@@ -34,6 +34,9 @@ class QuestionView:
     explanation: str
     reference: str
     revision: int
+    accepted: tuple[str, ...] = ()
+    code_set: str = ""
+    sequence: str = "ordered"
 
     @classmethod
     def from_mapping(cls, row: Any) -> QuestionView:
@@ -48,6 +51,9 @@ class QuestionView:
             explanation=str(row["explanation"]),
             reference=str(row["reference"]),
             revision=int(row["revision"]),
+            accepted=tuple(json.loads(row["accepted_json"])),
+            code_set=str(row["code_set"]),
+            sequence=str(row["sequence"]),
         )
 
     @property

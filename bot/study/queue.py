@@ -31,6 +31,9 @@ _QUESTION_COLUMNS = (
     QUESTION.c.explanation,
     QUESTION.c.reference,
     QUESTION.c.revision,
+    QUESTION.c.accepted_json,
+    QUESTION.c.code_set,
+    QUESTION.c.sequence,
 )
 _STATE_COLUMNS = (
     REVIEW_STATE.c.state,
