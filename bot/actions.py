@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 MAX_ACTION_ID = 100
 MAX_ID = 2**31 - 1  # database integer ids
-MAX_STAMP = 2**40  # epoch seconds, far beyond 2038
+MAX_STAMP = 253_402_300_799  # epoch seconds of 9999-12-31, the last datetime can hold
 _SEPARATOR = ":"
 
 

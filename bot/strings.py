@@ -65,7 +65,7 @@ NOT_SUSPENDED = "That card is not suspended."
 
 UNKNOWN_TOPIC = "Unknown topic {topic!r}. Topics: {topics}."
 UNKNOWN_EXAM = "Unknown exam {exam!r}. Exams: {exams}."
-EMPTY_SELECTION = "No cards match that selection."
+EMPTY_TOPIC = "There are no cards for {topic!r} yet; try /study with no topic."
 
 SETTINGS_TITLE = "Your study settings"
 SETTINGS_SAVED = "Saved."

@@ -43,6 +43,7 @@ from bot.study.queue import load_card, next_item, topic_filter
 from bot.studyday import next_day_start
 from questions.answers import Verdict, check_code_answer, split_codes
 from questions.schema import EXAMS
+from questions.topics import is_known, taxonomy
 from storage.models import LEARNER, QUESTION
 
 _LEECH_PAGE = 25
@@ -88,17 +89,19 @@ async def next_card(services: Services, ctx: Context) -> Reply:
 
 
 def _check_topic(conn: Connection, topic: str) -> None:
+    """A topic must be in the taxonomy (a parent covers its children) and have cards."""
     if not topic:
         return
-    found = conn.scalar(sa.select(QUESTION.c.id).where(topic_filter(topic)).limit(1))
+    if not is_known(topic):
+        roots = ", ".join(t.id for t in taxonomy().values() if t.parent is None)
+        raise UserError(strings.UNKNOWN_TOPIC.format(topic=topic, topics=roots))
+    found = conn.scalar(
+        sa.select(QUESTION.c.id)
+        .where(topic_filter(topic), QUESTION.c.retired.is_(False))
+        .limit(1)
+    )
     if found is None:
-        topics = sorted(
-            {
-                str(row.topic).split(".")[0]
-                for row in conn.execute(sa.select(QUESTION.c.topic).distinct())
-            }
-        )
-        raise UserError(strings.UNKNOWN_TOPIC.format(topic=topic, topics=", ".join(topics)))
+        raise UserError(strings.EMPTY_TOPIC.format(topic=topic))
 
 
 async def study_command(services: Services, ctx: Context, command: ParsedCommand) -> list[Reply]:
