@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
@@ -17,8 +19,15 @@ from bot.studyday import zone
 from storage.models import LEARNER, REVIEW_LOG, REVIEW_STATE
 
 FORGET = "me.forget"
+_WHOLE = re.compile(r"^[0-9]{1,3}$")
+_DECIMAL = re.compile(r"^[0-9]?\.[0-9]{1,4}$|^[01]$")
 NEW_RANGE = (0, 200)
 RETENTION_RANGE = (0.80, 0.97)
+
+
+def _quoted(value: str) -> str:
+    """What the user typed, cut short so a pasted novel does not come back."""
+    return value if len(value) <= 20 else value[:20] + "…"
 
 
 def _parse_changes(options: dict[str, str]) -> dict[str, object]:
@@ -29,17 +38,14 @@ def _parse_changes(options: dict[str, str]) -> dict[str, object]:
         changes["timezone"] = options["timezone"].strip()
     if "new" in options:
         raw = options["new"].strip()
-        if not raw.isdigit() or not NEW_RANGE[0] <= int(raw) <= NEW_RANGE[1]:
-            raise UserError(strings.BAD_NEW.format(value=options["new"]))
+        if not _WHOLE.match(raw) or not NEW_RANGE[0] <= int(raw) <= NEW_RANGE[1]:
+            raise UserError(strings.BAD_NEW.format(value=repr(_quoted(raw))))
         changes["new_per_day"] = int(raw)
     if "retention" in options:
         raw = options["retention"].strip()
-        try:
-            value = float(raw)
-        except ValueError:
-            raise UserError(strings.BAD_RETENTION.format(value=raw)) from None
+        value = float(raw) if _DECIMAL.match(raw) else -1.0
         if not RETENTION_RANGE[0] <= value <= RETENTION_RANGE[1]:
-            raise UserError(strings.BAD_RETENTION.format(value=raw))
+            raise UserError(strings.BAD_RETENTION.format(value=repr(_quoted(raw))))
         changes["desired_retention"] = value
     return changes
 
@@ -64,6 +70,8 @@ def _settings_reply(learner: LearnerProfile, lead: str) -> Reply:
 
 async def settings_command(services: Services, ctx: Context, command: ParsedCommand) -> list[Reply]:
     """/settings [timezone=...] [new=...] [retention=...]"""
+    if "new" in command.options and "new-per-day" in command.options:
+        raise UserError(strings.NEW_TWICE)
     options = {("new" if key == "new-per-day" else key): v for key, v in command.options.items()}
     try:
         changes = _parse_changes(options)

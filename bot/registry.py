@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import account
-from bot.study import cards, handlers
+from bot.study import answering, cards, handlers
 from bot.table import ActionSpec, CommandSpec
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -31,12 +31,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
 )
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec(cards.SHOW, handlers.show_action),
-    ActionSpec(cards.PICK, handlers.pick_action),
-    ActionSpec(cards.RATE, handlers.rate_action),
+    ActionSpec(cards.SHOW, answering.show_action),
+    ActionSpec(cards.PICK, answering.pick_action),
+    ActionSpec(cards.RATE, answering.rate_action),
     ActionSpec(cards.NEXT, handlers.next_action),
     ActionSpec(cards.UNSUSPEND, handlers.unsuspend_action),
-    ActionSpec(cards.CODE, handlers.code_action),
-    ActionSpec(cards.SKIP, handlers.skip_action),
+    ActionSpec(cards.CODE, answering.code_action),
+    ActionSpec(cards.SKIP, answering.skip_action),
     ActionSpec(account.FORGET, account.forget_action),
 )

@@ -76,8 +76,9 @@ SETTING_TIMEZONE = "Timezone"
 SETTING_NEW = "New cards per day"
 SETTING_RETENTION = "Desired retention"
 SETTING_DEFAULT = "{value} (default)"
-BAD_NEW = "new must be a whole number from 0 to 200 (you gave {value!r})."
-BAD_RETENTION = "retention must be a number from 0.80 to 0.97 (you gave {value!r})."
+BAD_NEW = "new must be a whole number from 0 to 200 (you gave {value})."
+NEW_TWICE = "Give new or new-per-day, not both (they are the same setting)."
+BAD_RETENTION = "retention must be a number from 0.80 to 0.97 (you gave {value})."
 
 FORGET_ASK = (
     "This deletes everything StudyBot stores about you: your cards, review history "

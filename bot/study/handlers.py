@@ -8,13 +8,12 @@ review count and the moment it was shown.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from bot import strings
-from bot.actions import MAX_STAMP, Action, ActionIdError, encode
+from bot.actions import Action, encode
 from bot.context import Context
 from bot.errors import StaleClick, UserError
 from bot.grammar import ParsedCommand
@@ -23,25 +22,19 @@ from bot.learners import (
     ensure_learner,
     find_learner,
     find_workspace_id,
-    fuzz_seed,
 )
 from bot.reply import Button, ButtonStyle, Reply, rows
 from bot.services import Services
-from bot.srs import CardState, Grade, preview
 from bot.study import cards
 from bot.study.grading import (
-    GradeResult,
     count_leeches,
     list_leeches,
-    record_grade,
-    shown_instant,
     undo_last,
     unsuspend,
 )
-from bot.study.model import QuestionView, QueueItem, ReviewView, StudyScope
+from bot.study.model import QueueItem, StudyScope
 from bot.study.queue import load_card, next_item, topic_filter
 from bot.studyday import next_day_start
-from questions.answers import Verdict, check_code_answer, split_codes
 from questions.schema import EXAMS
 from questions.topics import is_known, taxonomy
 from storage.models import LEARNER, QUESTION
@@ -49,7 +42,8 @@ from storage.models import LEARNER, QUESTION
 _LEECH_PAGE = 25
 
 
-def _ephemeral(ctx: Context) -> bool:
+def ephemeral(ctx: Context) -> bool:
+    """Study replies in a channel are for the learner alone."""
     return not ctx.is_dm
 
 
@@ -58,7 +52,7 @@ def _scope(conn: Connection, ctx: Context, learner: LearnerProfile) -> StudyScop
     return StudyScope(workspace_id, ctx.is_dm, learner.study_topic, learner.study_exam)
 
 
-def _next_card_in(
+def next_card_in(
     conn: Connection, services: Services, ctx: Context, learner: LearnerProfile
 ) -> Reply:
     now = services.clock.now()
@@ -71,10 +65,10 @@ def _next_card_in(
             now,
             new_today=found.new_today,
             new_limit=found.new_limit,
-            ephemeral=_ephemeral(ctx),
+            ephemeral=ephemeral(ctx),
         )
     return cards.queue_empty(
-        found, learner.tz, now, next_day_start(now, learner.tz), ephemeral=_ephemeral(ctx)
+        found, learner.tz, now, next_day_start(now, learner.tz), ephemeral=ephemeral(ctx)
     )
 
 
@@ -83,7 +77,7 @@ async def next_card(services: Services, ctx: Context) -> Reply:
 
     def work(conn: Connection) -> Reply:
         learner = find_learner(conn, ctx, services.default_timezone)
-        return _next_card_in(conn, services, ctx, learner)
+        return next_card_in(conn, services, ctx, learner)
 
     return await services.database.read(work)
 
@@ -96,9 +90,7 @@ def _check_topic(conn: Connection, topic: str) -> None:
         roots = ", ".join(t.id for t in taxonomy().values() if t.parent is None)
         raise UserError(strings.UNKNOWN_TOPIC.format(topic=topic, topics=roots))
     found = conn.scalar(
-        sa.select(QUESTION.c.id)
-        .where(topic_filter(topic), QUESTION.c.retired.is_(False))
-        .limit(1)
+        sa.select(QUESTION.c.id).where(topic_filter(topic), QUESTION.c.retired.is_(False)).limit(1)
     )
     if found is None:
         raise UserError(strings.EMPTY_TOPIC.format(topic=topic))
@@ -121,7 +113,7 @@ async def study_command(services: Services, ctx: Context, command: ParsedCommand
                 .values(study_topic=topic, study_exam=exam)
             )
             learner = replace(learner, study_topic=topic, study_exam=exam)
-        return _next_card_in(conn, services, ctx, learner)
+        return next_card_in(conn, services, ctx, learner)
 
     return [await services.database.write(work)]
 
@@ -129,191 +121,6 @@ async def study_command(services: Services, ctx: Context, command: ParsedCommand
 async def next_action(services: Services, ctx: Context, action: Action) -> list[Reply]:
     """The "Next card" button."""
     return [await next_card(services, ctx)]
-
-
-def _card_args(action: Action) -> tuple[int, int, int]:
-    """Question id, review count and shown-at stamp."""
-    return action.int_arg(0), action.int_arg(1), action.int_arg(2, MAX_STAMP)
-
-
-async def show_action(services: Services, ctx: Context, action: Action) -> list[Reply]:
-    """ "Show answer": the back of a flashcard with interval-labelled rating buttons."""
-    question_id, reps, stamp = _card_args(action)
-    now = services.clock.now()
-    shown_at = shown_instant(stamp, now)
-
-    def work(conn: Connection) -> Reply:
-        learner = find_learner(conn, ctx, services.default_timezone)
-        loaded = load_card(conn, learner.id, question_id)
-        if loaded is None:
-            raise UserError(strings.RETIRED)
-        question, review = loaded
-        if (review.reps if review else 0) != reps:
-            raise StaleClick(strings.STALE)
-        before = review.card if review else None
-        previews = _previews(learner, ctx, question_id, reps, shown_at, before)
-        return cards.card_back(question, review, shown_at, previews, ephemeral=_ephemeral(ctx))
-
-    return [await services.database.read(work)]
-
-
-def _previews(
-    learner: LearnerProfile,
-    ctx: Context,
-    question_id: int,
-    reps: int,
-    shown_at: datetime,
-    before: CardState | None,
-) -> dict[Grade, timedelta]:
-    return preview(
-        before or CardState.new(shown_at),
-        shown_at,
-        retention=learner.retention,
-        seed=fuzz_seed(ctx),
-        question_id=question_id,
-        reps=reps,
-    )
-
-
-async def _grade(
-    services: Services,
-    ctx: Context,
-    question_id: int,
-    reps: int,
-    shown_at: datetime,
-    grade: Grade,
-    *,
-    then_next: bool = False,
-) -> tuple[GradeResult, Reply | None]:
-    """Record one grade as one transaction; with `then_next`, the next card is chosen in
-    the same transaction (one round trip for the common path)."""
-    now = services.clock.now()
-
-    def work(conn: Connection) -> tuple[GradeResult, Reply | None]:
-        learner = ensure_learner(conn, ctx, now, services.default_timezone)
-        result = record_grade(
-            conn, learner, fuzz_seed(ctx), question_id, reps, shown_at, grade, now
-        )
-        following = _next_card_in(conn, services, ctx, learner) if then_next else None
-        return result, following
-
-    return await services.database.write(work)
-
-
-def _leech_note(result: GradeResult) -> str:
-    return strings.LEECH.format(lapses=result.lapses) if result.became_leech else ""
-
-
-async def _answering(
-    services: Services, ctx: Context, question_id: int, reps: int
-) -> tuple[LearnerProfile, QuestionView, ReviewView | None]:
-    """The card being answered, refused when it was graded since it was shown."""
-
-    def load(conn: Connection) -> tuple[LearnerProfile, QuestionView, ReviewView | None]:
-        learner = find_learner(conn, ctx, services.default_timezone)
-        loaded = load_card(conn, learner.id, question_id)
-        if loaded is None:
-            raise UserError(strings.RETIRED)
-        return learner, loaded[0], loaded[1]
-
-    learner, question, review = await services.database.read(load)
-    if (review.reps if review else 0) != reps:
-        raise StaleClick(strings.STALE)
-    return learner, question, review
-
-
-async def pick_action(services: Services, ctx: Context, action: Action) -> list[Reply]:
-    """A choice on an mcq or true/false card: wrong grades Again at once."""
-    question_id, reps, stamp = _card_args(action)
-    choice = action.int_arg(3)
-    shown_at = shown_instant(stamp, services.clock.now())
-    learner, question, review = await _answering(services, ctx, question_id, reps)
-    if not 0 <= choice < len(question.choice_labels):
-        raise ActionIdError(f"Choice {choice} is out of range.")
-    if choice != question.correct_choice:
-        result, _ = await _grade(services, ctx, question_id, reps, shown_at, Grade.AGAIN)
-        return [
-            cards.choice_wrong(
-                question,
-                choice,
-                result.interval,
-                ephemeral=_ephemeral(ctx),
-                extra=_leech_note(result),
-            )
-        ]
-    previews = _previews(learner, ctx, question_id, reps, shown_at, review.card if review else None)
-    return [cards.choice_correct(question, review, shown_at, previews, ephemeral=_ephemeral(ctx))]
-
-
-def _code_verdict(question: QuestionView, typed: str) -> Verdict:
-    """Right when the typed codes match the answer or any accepted alternative."""
-    expected = [question.answer, *question.accepted]
-    verdicts = [
-        check_code_answer(typed, split_codes(answer), question.code_set, question.sequence)
-        for answer in expected
-    ]
-    return next((verdict for verdict in verdicts if verdict.correct), verdicts[0])
-
-
-async def code_action(services: Services, ctx: Context, action: Action) -> list[Reply]:
-    """A typed answer to a code_entry card, checked the way a code book would."""
-    question_id, reps, stamp = _card_args(action)
-    if not action.text.strip():
-        raise UserError(strings.CODE_EMPTY)
-    shown_at = shown_instant(stamp, services.clock.now())
-    learner, question, review = await _answering(services, ctx, question_id, reps)
-    verdict = _code_verdict(question, action.text)
-    if not verdict.correct:
-        result, _ = await _grade(services, ctx, question_id, reps, shown_at, Grade.AGAIN)
-        return [
-            cards.code_wrong(
-                question,
-                verdict.message,
-                result.interval,
-                ephemeral=_ephemeral(ctx),
-                extra=_leech_note(result),
-            )
-        ]
-    previews = _previews(learner, ctx, question_id, reps, shown_at, review.card if review else None)
-    return [
-        cards.code_correct(
-            question, review, shown_at, previews, verdict.message, ephemeral=_ephemeral(ctx)
-        )
-    ]
-
-
-async def skip_action(services: Services, ctx: Context, action: Action) -> list[Reply]:
-    """ "I don't know" on a code_entry card: grade Again and show the answer."""
-    question_id, reps, stamp = _card_args(action)
-    shown_at = shown_instant(stamp, services.clock.now())
-    _, question, _ = await _answering(services, ctx, question_id, reps)
-    result, _ = await _grade(services, ctx, question_id, reps, shown_at, Grade.AGAIN)
-    return [
-        cards.code_wrong(
-            question,
-            strings.DONT_KNOW + ".",
-            result.interval,
-            ephemeral=_ephemeral(ctx),
-            extra=_leech_note(result),
-        )
-    ]
-
-
-async def rate_action(services: Services, ctx: Context, action: Action) -> list[Reply]:
-    """A rating button: grade once, confirm with the interval, show the next card."""
-    question_id, reps, stamp = _card_args(action)
-    try:
-        grade = Grade(action.int_arg(3))
-    except ValueError:
-        raise ActionIdError("Unknown grade.") from None
-    shown_at = shown_instant(stamp, services.clock.now())
-    result, following = await _grade(
-        services, ctx, question_id, reps, shown_at, grade, then_next=True
-    )
-    confirmation = cards.graded(
-        result.grade, result.interval, ephemeral=_ephemeral(ctx), extra=_leech_note(result)
-    )
-    return [confirmation, following or await next_card(services, ctx)]
 
 
 async def undo_command(services: Services, ctx: Context, command: ParsedCommand) -> list[Reply]:
@@ -335,7 +142,7 @@ async def undo_command(services: Services, ctx: Context, command: ParsedCommand)
             now,
             new_today=0,
             new_limit=learner.new_per_day,
-            ephemeral=_ephemeral(ctx),
+            ephemeral=ephemeral(ctx),
         )
         lead = strings.UNDONE.format(grade=undone.grade.label)
         return replace(front, body=lead + "\n\n" + front.body)
@@ -349,10 +156,10 @@ async def leeches_command(services: Services, ctx: Context, command: ParsedComma
     def work(conn: Connection) -> Reply:
         learner = find_learner(conn, ctx, services.default_timezone)
         if learner.id is None:
-            return Reply(body=strings.LEECHES_NONE, ephemeral=_ephemeral(ctx))
+            return Reply(body=strings.LEECHES_NONE, ephemeral=ephemeral(ctx))
         leeches = list_leeches(conn, learner.id, _LEECH_PAGE)
         if not leeches:
-            return Reply(body=strings.LEECHES_NONE, ephemeral=_ephemeral(ctx))
+            return Reply(body=strings.LEECHES_NONE, ephemeral=ephemeral(ctx))
         total = count_leeches(conn, learner.id)
         lines = [
             f"{number}. {leech.prompt} ({leech.lapses} lapses)"
@@ -374,7 +181,7 @@ async def leeches_command(services: Services, ctx: Context, command: ParsedComma
             title=strings.LEECHES_TITLE,
             body="\n".join(lines),
             buttons=buttons,
-            ephemeral=_ephemeral(ctx),
+            ephemeral=ephemeral(ctx),
         )
 
     return [await services.database.read(work)]
@@ -391,4 +198,4 @@ async def unsuspend_action(services: Services, ctx: Context, action: Action) -> 
         return unsuspend(conn, learner.id, question_id)
 
     prompt = await services.database.write(work)
-    return [Reply(body=strings.UNSUSPENDED.format(prompt=prompt), ephemeral=_ephemeral(ctx))]
+    return [Reply(body=strings.UNSUSPENDED.format(prompt=prompt), ephemeral=ephemeral(ctx))]
