@@ -18,7 +18,9 @@ HCPCS_FILE = CODESET_DIR / "hcpcs-2025-10.tsv.gz"
 ICD10CM_RELEASE = "ICD-10-CM April 2026 (CDC/NCHS, via simple-icd-10-cm 1.5.0)"
 HCPCS_RELEASE = "HCPCS Level II October 2025 (CMS Alpha-Numeric HCPCS file)"
 
-ICD10CM_PATTERN = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+# A letter then two characters (QA0 of the 2026 release has a letter second), a dot,
+# up to four more.
+ICD10CM_PATTERN = re.compile(r"^[A-Z][0-9A-Z][0-9A-Z](\.[0-9A-Z]{1,4})?$")
 HCPCS_PATTERN = re.compile(r"^[A-CEGHJ-MP-V][0-9]{4}$")
 MODIFIER_PATTERN = re.compile(r"^[A-Z0-9]{2}$")
 

@@ -28,7 +28,8 @@ MAX_BODY = 2500  # prompt plus choices: shown in one message body
 MAX_REFERENCE = 1000  # a Discord embed field holds 1,024
 MAX_FLASHCARD_ANSWER = 1000
 CODE_TOPICS = ("icd10cm", "hcpcs", "case-coding", "risk-adjustment")
-_ICD_IN_TEXT = re.compile(r"\b[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?\b")
+# In free text a code needs a digit among its first three characters (not NEC, NOS, CPT).
+_ICD_IN_TEXT = re.compile(r"\b[A-Z](?:[0-9][0-9A-Z]|[A-Z][0-9])(?:\.[0-9A-Z]{1,4})?\b")
 _HCPCS_IN_TEXT = re.compile(r"\b[A-CEGHJ-MP-V][0-9]{4}\b")
 _WORDS = re.compile(r"[a-z0-9]+")
 

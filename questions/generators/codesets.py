@@ -53,19 +53,30 @@ def hcpcs_lines(data: Path) -> list[str]:
     return lines
 
 
-def main() -> int:
-    CODESET_DIR.mkdir(parents=True, exist_ok=True)
-    progress("Reading ICD-10-CM (April 2026) from simple-icd-10-cm ...")
-    icd = icd10cm_lines()
-    write_gzip_text(ICD10CM_FILE, "\n".join(icd) + "\n")
-    progress(f"Wrote {len(icd):,} ICD-10-CM codes to {ICD10CM_FILE.name}.")
+def build(out_dir: Path = CODESET_DIR) -> list[Path]:
+    """Write both code-set files into `out_dir`; returns their paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
     hcpcs_data = SHARED_DATA / "hcpcs"
     if not (hcpcs_data / "hcpcs_codes.csv").is_file():
-        progress(f"HCPCS data not found at {hcpcs_data}; set STUDYBOT_SHARED_DATA.")
-        return 1
+        raise FileNotFoundError(f"HCPCS data not found at {hcpcs_data}; set STUDYBOT_SHARED_DATA.")
+    progress("Reading ICD-10-CM (April 2026) from simple-icd-10-cm ...")
+    icd = icd10cm_lines()
+    icd_path = out_dir / ICD10CM_FILE.name
+    write_gzip_text(icd_path, "\n".join(icd) + "\n")
+    progress(f"Wrote {len(icd):,} ICD-10-CM codes to {icd_path.name}.")
     hcpcs = hcpcs_lines(hcpcs_data)
-    write_gzip_text(HCPCS_FILE, "\n".join(hcpcs) + "\n")
-    progress(f"Wrote {len(hcpcs):,} HCPCS Level II codes and modifiers to {HCPCS_FILE.name}.")
+    hcpcs_path = out_dir / HCPCS_FILE.name
+    write_gzip_text(hcpcs_path, "\n".join(hcpcs) + "\n")
+    progress(f"Wrote {len(hcpcs):,} HCPCS Level II codes and modifiers to {hcpcs_path.name}.")
+    return [icd_path, hcpcs_path]
+
+
+def main() -> int:
+    try:
+        build()
+    except FileNotFoundError as exc:
+        progress(str(exc))
+        return 1
     return 0
 
 
