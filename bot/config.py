@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     def _log_level(cls, value: str) -> str:
         level = value.strip().upper()
         if level not in _LEVELS:
-            raise ValueError(f"use one of {', '.join(_LEVELS)}")
+            raise ValueError(f"{value!r} is not a level; use one of {', '.join(_LEVELS)}")
         return level
 
     @property

@@ -65,21 +65,46 @@ def structure_error(typed: str, code: str, code_set: str) -> str | None:
     return None
 
 
-def split_codes(text: str) -> list[str]:
-    """Commas, semicolons and new lines separate codes. Within a chunk, a word that can
-    start a code (a letter and two more characters) starts a new one; any other word is
-    typing noise that belongs to the code before it ("S72 001A", "e11 .22 n18.31")."""
+def split_codes(text: str, code_set: str = "") -> list[str]:
+    """Commas, semicolons and new lines separate codes. Within a chunk, spaces may
+    separate codes ("N18.30 E11.22") or be typing noise inside one ("S72 001A",
+    "F01 A11"). Runs of words that together spell a real code of `code_set` are read
+    as that code; otherwise a word that can start a code (a letter and two more
+    characters) starts a new one, and any other word belongs to the code before it."""
+    known = _known(code_set)
     pieces: list[str] = []
     for chunk in _LIST_SEPARATOR.split(text.strip()):
-        current: list[str] = []
-        for word in chunk.split():
-            if current and _CODE_START.match(word):
-                pieces.append("".join(current))
-                current = []
-            current.append(word)
-        if current:
-            pieces.append("".join(current))
+        words = chunk.split()
+        start = 0
+        while start < len(words):
+            end = _longest_real_code(words, start, code_set, known)
+            if end is None:
+                end = start + 1
+                while end < len(words) and not _CODE_START.match(words[end]):
+                    end += 1
+            pieces.append("".join(words[start:end]))
+            start = end
     return pieces
+
+
+def _known(code_set: str) -> CodeSet | None:
+    if code_set == "icd10cm":
+        return icd10cm()
+    if code_set in ("hcpcs", "hcpcs-modifier"):
+        return hcpcs()
+    return None
+
+
+def _longest_real_code(
+    words: list[str], start: int, code_set: str, known: CodeSet | None
+) -> int | None:
+    """The end of the longest run of words from `start` that spells a real code."""
+    if known is None:
+        return None
+    for end in range(len(words), start, -1):
+        if normalise("".join(words[start:end]), code_set) in known:
+            return end
+    return None
 
 
 def _lateral_words(description: str) -> set[str]:
@@ -131,7 +156,7 @@ def check_code_answer(
     given_text: str, expected: list[str], code_set: str, sequence: str = "ordered"
 ) -> Verdict:
     """Compare a typed answer (one or more codes) with the expected codes."""
-    typed = split_codes(given_text)
+    typed = split_codes(given_text, code_set)
     wanted = [normalise(code, code_set) for code in expected]
     if not typed:
         return Verdict(False, "Type a code.")
@@ -144,6 +169,9 @@ def check_code_answer(
         return _single(given[0], wanted[0], code_set)
     if given == wanted:
         return Verdict(True, f"{', '.join(given)} is correct.")
+    repeated = sorted({code for code in given if given.count(code) > 1})
+    if repeated:
+        return Verdict(False, f"Not quite: {', '.join(repeated)} is listed more than once.")
     missing = [code for code in wanted if code not in given]
     extra = [code for code in given if code not in wanted]
     if not missing and not extra:

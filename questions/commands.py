@@ -95,7 +95,7 @@ def _question_rows(conn: Connection, topic: str, workspace_id: int | None) -> li
         sa.select(QUESTION, PACK.c.origin)
         .join(PACK, PACK.c.id == QUESTION.c.pack_id)
         .where(QUESTION.c.retired.is_(False))
-        .order_by(QUESTION.c.pack_id, QUESTION.c.position)
+        .order_by(QUESTION.c.position, QUESTION.c.id)
     )
     if workspace_id is None:
         query = query.where(QUESTION.c.workspace_id.is_(None))

@@ -48,6 +48,9 @@ def stored_id(item_id: str, workspace_id: int | None) -> str:
     return item_id if workspace_id is None else f"w{workspace_id}.{item_id}"
 
 
+PACK_STRIDE = 1_000_000  # position = pack order x stride + place in the pack
+
+
 def _row(item: Item, pack_id: str, position: int, workspace_id: int | None) -> dict[str, Any]:
     return {
         "item_id": stored_id(item.id, workspace_id),
@@ -124,7 +127,8 @@ def import_pack_in(
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     unchanged = 0
-    for position, item in enumerate(pack.content.items):
+    for index, item in enumerate(pack.content.items):
+        position = meta.order * PACK_STRIDE + index
         row = _row(item, pack_id, position, workspace_id)
         old = existing.get(row["item_id"])
         if old is None:

@@ -40,6 +40,8 @@ class PackMeta(BaseModel):
     release: str = ""
     description: str = ""
     review: str = ""
+    order: int = Field(default=100, ge=0, le=999)
+    """Where this pack's new cards come in study order: lower first."""
 
 
 class Item(BaseModel):

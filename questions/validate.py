@@ -120,7 +120,7 @@ def _code_rules(item: Item) -> Iterator[tuple[Location, str]]:
 
 def _typed_codes(item: Item, location: Location, text: str) -> Iterator[tuple[Location, str]]:
     code_set = item.code_set or ""
-    for piece in split_codes(text):
+    for piece in split_codes(text, code_set):
         code = normalise_code(piece, code_set)
         problem = structure_error(piece.upper(), code, code_set)
         if problem:

@@ -69,7 +69,7 @@ class Question(SQLModel, table=True):
     __tablename__ = "question"
     __table_args__ = (
         sa.UniqueConstraint("item_id"),
-        sa.Index("ix_question_pack_order", "pack_id", "position"),
+        sa.Index("ix_question_study_order", "position", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -141,7 +141,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     counts: dict[str, int] = {}
     for outcome in ("passed", "failed", "error", "skipped"):
         for report in terminalreporter.stats.get(outcome, []):
-            if "postgresql" in getattr(report, "nodeid", "") and report.when == "call":
+            if "[postgresql" in getattr(report, "nodeid", "") and report.when == "call":
                 counts[outcome] = counts.get(outcome, 0) + 1
     summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(counts.items()))
     terminalreporter.write_line(f"PostgreSQL tests: {summary or 'none ran'}")

@@ -65,7 +65,7 @@ _MAX_WAIT = 3600.0
 
 
 def _number(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def translate(line: str) -> ConsoleInput:

@@ -144,7 +144,9 @@ def _code_verdict(question: QuestionView, typed: str) -> Verdict:
     """Right when the typed codes match the answer or any accepted alternative."""
     expected = [question.answer, *question.accepted]
     verdicts = [
-        check_code_answer(typed, split_codes(answer), question.code_set, question.sequence)
+        check_code_answer(
+            typed, split_codes(answer, question.code_set), question.code_set, question.sequence
+        )
         for answer in expected
     ]
     return next((verdict for verdict in verdicts if verdict.correct), verdicts[0])

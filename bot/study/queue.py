@@ -161,7 +161,7 @@ def _unseen_statement(shape: _Shape) -> sa.Select[Any]:
     return (
         sa.select(*_QUESTION_COLUMNS)
         .where(*_filters(shape), ~sa.exists(seen))
-        .order_by(QUESTION.c.pack_id, QUESTION.c.position)
+        .order_by(QUESTION.c.position, QUESTION.c.id)
         .limit(1)
     )
 
