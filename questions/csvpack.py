@@ -64,11 +64,14 @@ def _row_to_item(row: dict[str, str]) -> dict[str, Any]:
     return data
 
 
-def _column(location: tuple[int | str, ...]) -> str:
+def _column(location: tuple[int | str, ...], choice_columns: list[str]) -> str:
+    """The CSV column behind a field location; blank choice cells are skipped, so the
+    n-th choice is the n-th non-blank choice column."""
     if not location:
         return ""
     if location[0] == "choices" and len(location) > 1 and isinstance(location[1], int):
-        return CHOICE_COLUMNS[location[1]] if location[1] < 4 else "choices"
+        index = location[1]
+        return choice_columns[index] if index < len(choice_columns) else "choices"
     return str(location[0])
 
 
@@ -109,25 +112,31 @@ def load_csv_pack(
     errors: list[PackError] = []
     items: list[Item] = []
     lines: list[int] = []
-    for row in reader:
-        line = reader.line_num
+    choice_columns: list[list[str]] = []
+    while True:
+        line = reader.line_num + 1  # where the row starts (a quoted cell may span lines)
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
         row_id = row.get("id") or f"line {line}"
+        used = [column for column in CHOICE_COLUMNS if row.get(column)]
         try:
             items.append(Item.model_validate(_row_to_item(row)))
             lines.append(line)
+            choice_columns.append(used)
         except ValidationError as exc:
             for error in exc.errors():
                 message = error["msg"].removeprefix("Value error, ")
-                column = _column(tuple(error["loc"]))
+                column = _column(tuple(error["loc"]), used)
                 errors.append(PackError(name, line, f"{row_id}.{column}", message))
     if not items and not errors:
         errors.append(PackError(name, 2, "", "the file has no rows"))
     for where, message in check_items(items, seen_ids):
         index = where[1]
         assert isinstance(index, int)
-        errors.append(
-            PackError(name, lines[index], f"{items[index].id}.{_column(where[2:])}", message)
-        )
+        column = _column(where[2:], choice_columns[index])
+        errors.append(PackError(name, lines[index], f"{items[index].id}.{column}", message))
     if errors:
         raise PackInvalid(sorted(errors, key=lambda error: error.line or 0))
     content = PackFile(pack=meta or default_meta(path), items=items)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import Callable
@@ -186,18 +187,22 @@ async def import_pack(
 
 
 async def sync_bundled_packs(database: Database, now: datetime) -> list[ImportResult]:
-    """Import every bundled pack whose file changed since it was last imported."""
-    packs = [load_pack(path) for path in bundled_pack_paths()]
+    """Import every bundled pack whose file changed since it was last imported.
+
+    An unchanged file is recognised by its hash alone, so starting the bot does not
+    parse megabytes of YAML it already has; parsing runs off the event loop."""
 
     def stored_hashes(conn: Connection) -> dict[str, str]:
-        rows = conn.execute(sa.select(PACK.c.id, PACK.c.content_hash))
-        return {row.id: row.content_hash for row in rows}
+        rows = conn.execute(sa.select(PACK.c.content_hash, PACK.c.id))
+        return {row.content_hash: row.id for row in rows}
 
     hashes = await database.read(stored_hashes)
     results: list[ImportResult] = []
-    for pack in packs:
-        if hashes.get(pack.content.pack.id) == pack.content_hash:
-            results.append(ImportResult(pack_id=pack.content.pack.id, skipped=True))
+    for path in bundled_pack_paths():
+        digest = hashlib.sha256(await asyncio.to_thread(path.read_bytes)).hexdigest()
+        if digest in hashes:
+            results.append(ImportResult(pack_id=hashes[digest], skipped=True))
         else:
+            pack = await asyncio.to_thread(load_pack, path)
             results.append(await import_pack(database, pack, now))
     return results
