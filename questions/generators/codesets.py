@@ -29,9 +29,14 @@ def icd10cm_lines() -> list[str]:
     import simple_icd_10_cm as cm  # offline only: ~190 MB
 
     lines = []
+    seen: set[str] = set()
     for code in cm.get_all_codes(True):
-        if cm.is_chapter_or_block(code):
+        # Chapters are numbers and blocks are ranges ("A00-A09"). A category that forms a
+        # block on its own (B20, F99, R99...) is listed twice and is_block() says True for
+        # it, yet it is a real code: keep it, once.
+        if code.isdigit() or "-" in code or code in seen:
             continue
+        seen.add(code)
         kind = "B" if cm.is_leaf(code) else "H"
         lines.append(f"{code}\t{kind}\t{_clean(cm.get_description(code))}")
     return lines
