@@ -118,9 +118,19 @@ def _export_item(row: Any) -> dict[str, Any]:
     if choices:
         item["choices"] = choices
     item["answer"] = row.answer == "true" if row.kind == "true_false" else row.answer
+    accepted = json.loads(row.accepted_json)
+    if accepted:
+        item["accepted"] = accepted
     if row.explanation:
         item["explanation"] = row.explanation
     item["reference"] = row.reference
+    if row.code_set:
+        item["code_set"] = row.code_set
+    if row.sequence != "ordered":
+        item["sequence"] = row.sequence
+    for flag in ("billable", "teaches_invalid_code"):
+        if getattr(row, flag):
+            item[flag] = True
     return item
 
 
@@ -152,6 +162,9 @@ async def export(database: Database, topic: str, fmt: str, workspace: str = "") 
                 row[column] = choice
             if isinstance(item["answer"], bool):
                 row["answer"] = "true" if item["answer"] else "false"
+            row["accepted"] = "|".join(item.get("accepted", []))
+            for flag in ("billable", "teaches_invalid_code"):
+                row[flag] = "true" if item.get(flag) else ""
             writer.writerow(row)
         return buffer.getvalue()
     document = {

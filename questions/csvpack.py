@@ -5,7 +5,8 @@ id, kind, topic, exams, difficulty, prompt, choice_a, choice_b, choice_c, choice
 answer, accepted, explanation, reference, code_set, sequence, billable
 
 `exams` and `accepted` hold several values separated by "|" (CPC|COC). For a
-true_false item, `answer` is true or false; for an mcq, a letter A-D.
+true_false item, `answer` is true or false; for an mcq, a letter A-D. `billable` and
+`teaches_invalid_code` are true or false (empty means false).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ COLUMNS = (
     "code_set",
     "sequence",
     "billable",
+    "teaches_invalid_code",
 )
 REQUIRED = ("id", "kind", "topic", "exams", "prompt", "answer", "reference")
 CHOICE_COLUMNS = COLUMNS[6:10]
@@ -59,8 +61,9 @@ def _row_to_item(row: dict[str, str]) -> dict[str, Any]:
         data["accepted"] = [value.strip() for value in data["accepted"].split("|") if value.strip()]
     if data.get("kind") == "true_false" and data.get("answer", "").lower() in ("true", "false"):
         data["answer"] = data["answer"].lower() == "true"
-    if "billable" in data:
-        data["billable"] = data["billable"].strip().lower() in ("true", "yes", "1")
+    for flag in ("billable", "teaches_invalid_code"):
+        if flag in data:
+            data[flag] = data[flag].strip().lower() in ("true", "yes", "1")
     return data
 
 
@@ -113,12 +116,11 @@ def load_csv_pack(
     items: list[Item] = []
     lines: list[int] = []
     choice_columns: list[list[str]] = []
-    while True:
-        line = reader.line_num + 1  # where the row starts (a quoted cell may span lines)
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
+    for row in reader:
+        # The row's first line: its last line less the line breaks inside quoted cells
+        # (blank lines before it are skipped by the reader, so counting forward fails).
+        breaks = sum(value.count("\n") for value in row.values() if isinstance(value, str))
+        line = reader.line_num - breaks
         row_id = row.get("id") or f"line {line}"
         used = [column for column in CHOICE_COLUMNS if row.get(column)]
         try:
@@ -132,7 +134,7 @@ def load_csv_pack(
                 errors.append(PackError(name, line, f"{row_id}.{column}", message))
     if not items and not errors:
         errors.append(PackError(name, 2, "", "the file has no rows"))
-    for where, message in check_items(items, seen_ids):
+    for where, message in check_items(items, seen_ids, name):
         index = where[1]
         assert isinstance(index, int)
         column = _column(where[2:], choice_columns[index])

@@ -70,6 +70,8 @@ def _row(item: Item, pack_id: str, position: int, workspace_id: int | None) -> d
         "accepted_json": json.dumps(item.accepted),
         "code_set": item.code_set or "",
         "sequence": item.sequence,
+        "billable": item.billable,
+        "teaches_invalid_code": item.teaches_invalid_code,
         "content_hash": item_hash(item),
         "retired": False,
     }
@@ -117,11 +119,19 @@ def import_pack_in(
             ).where(QUESTION.c.item_id.in_(ids))
         )
     }
-    foreign = [row.item_id for row in existing.values() if row.pack_id != pack_id]
-    if foreign:
+    # Bundled ids are global: two packs may not claim one. A workspace's ids live in its
+    # own namespace, so an item may move between that workspace's packs (export, edit,
+    # import again under another file name).
+    foreign = [row for row in existing.values() if row.pack_id != pack_id]
+    if foreign and workspace_id is None:
         errors = [
-            PackError(str(pack.path), None, f"id {item_id!r}", "already belongs to another pack")
-            for item_id in foreign
+            PackError(
+                str(pack.path),
+                None,
+                f"id {row.item_id!r}",
+                f"already belongs to pack {row.pack_id!r}",
+            )
+            for row in foreign
         ]
         raise PackInvalid(errors)
 

@@ -125,13 +125,13 @@ def load_pack(path: Path, seen_ids: dict[str, str] | None = None) -> LoadedPack:
         ]
         # Gate the items that are well formed too, so one run lists every problem.
         valid = _well_formed_items(data)
-        problems = check_items([item for _, item in valid], seen_ids)
+        problems = check_items([item for _, item in valid], seen_ids, name)
         errors += [
             error_at(("items", valid[int(where[1])][0], *where[2:]), message)
             for where, message in problems
         ]
         raise PackInvalid(sorted(errors, key=lambda error: error.line or 0)) from None
-    problems = check_items(content.items, seen_ids)
+    problems = check_items(content.items, seen_ids, name)
     if problems:
         raise PackInvalid([error_at(where, message) for where, message in problems])
     return LoadedPack(path=path, content=content, content_hash=hashlib.sha256(raw).hexdigest())

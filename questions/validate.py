@@ -143,8 +143,11 @@ def check_item(item: Item, index: int) -> list[Problem]:
     return problems
 
 
-def check_items(items: Sequence[Item], seen_ids: dict[str, str] | None = None) -> list[Problem]:
-    """Every gate over a pack's items; `seen_ids` (id -> where) spans several files."""
+def check_items(
+    items: Sequence[Item], seen_ids: dict[str, str] | None = None, source: str = ""
+) -> list[Problem]:
+    """Every gate over a pack's items; `seen_ids` (id -> where) spans several files,
+    `source` names this one in what it records there."""
     problems: list[Problem] = []
     seen = seen_ids if seen_ids is not None else {}
     prompts: dict[str, str] = {}
@@ -156,7 +159,9 @@ def check_items(items: Sequence[Item], seen_ids: dict[str, str] | None = None) -
                 (("items", index, "id"), f"duplicate item id {item.id!r} ({seen[item.id]})")
             )
         else:
-            seen[item.id] = f"first at item {index}"
+            seen[item.id] = (
+                f"first in {source} item {index}" if source else f"first at item {index}"
+            )
         prompt = normalise_text(item.prompt)
         if prompt in prompts:
             problems.append(

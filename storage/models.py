@@ -91,6 +91,10 @@ class Question(SQLModel, table=True):
     sequence: str = Field(
         default="ordered", max_length=8, sa_column_kwargs={"server_default": "ordered"}
     )
+    billable: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    teaches_invalid_code: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa.false()}
+    )
     revision: int = Field(default=1)
     content_hash: str = Field(max_length=64)
     retired: bool = Field(default=False)
