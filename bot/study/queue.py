@@ -100,15 +100,14 @@ def _filters(shape: _Shape) -> list[sa.ColumnElement[bool]]:
     if shape.exam:
         exams = sa.literal(",").concat(QUESTION.c.exams).concat(",")
         clauses.append(exams.like(sa.bindparam("exam_like")))
+    # Written through coalesce on purpose: an indexable test on workspace_id makes
+    # SQLite pick that index and sort every question for each new card, instead of
+    # walking the study-order index and stopping at the first unseen card.
+    owner = sa.func.coalesce(QUESTION.c.workspace_id, 0)
     if shape.visibility == "bundled":
-        clauses.append(QUESTION.c.workspace_id.is_(None))
+        clauses.append(owner == 0)
     elif shape.visibility == "workspace":
-        clauses.append(
-            sa.or_(
-                QUESTION.c.workspace_id.is_(None),
-                QUESTION.c.workspace_id == sa.bindparam("workspace", type_=sa.Integer),
-            )
-        )
+        clauses.append(owner.in_([0, sa.bindparam("workspace", type_=sa.Integer)]))
     return clauses
 
 
