@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from bot.app import Core
+from bot.config import Settings
 from bot.context import Context, Role
 from bot.reply import Button, Reply
 from storage.database import Database
@@ -110,3 +115,27 @@ async def count(database: Database, table: str, where: str = "") -> int:
         return int((conn.execute(sa.text(sql))).scalar_one())
 
     return await database.read(work)
+
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+STUDYBOT_SETTINGS = {name.upper() for name in Settings.model_fields}
+
+
+def run_studybot(
+    cwd: Path, *args: str, stdin: str = "", timeout: float = 180, **settings: str
+) -> subprocess.CompletedProcess[str]:
+    """`studybot ARGS` as a real process from `cwd`, with only the given settings
+    (none inherited from the machine), as a person would run it."""
+    env = {key: value for key, value in os.environ.items() if key.upper() not in STUDYBOT_SETTINGS}
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    env.update(settings)
+    return subprocess.run(
+        [sys.executable, "-m", "adapters.cli", *args],
+        cwd=cwd,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -152,43 +152,15 @@ def _choice_text(question: QuestionView, index: int) -> str:
     return question.choice_labels[index]
 
 
-def choice_correct(
+def _rate_after_right(
     question: QuestionView,
     review: ReviewView | None,
     shown_at: datetime,
     previews: dict[Grade, timedelta],
-    *,
+    lead: str,
     ephemeral: bool,
 ) -> Reply:
-    """A right choice: explanation, then Hard / Good / Easy."""
-    lead = strings.CORRECT.format(choice=_choice_text(question, question.correct_choice))
-    body, fields = _explained(question, _choices_body(question) + "\n\n" + lead)
-    return Reply(
-        title=_title(question),
-        body=body + "\n\n" + strings.RATE_PROMPT,
-        fields=fields,
-        buttons=rating_buttons(
-            question,
-            review.reps if review else 0,
-            shown_at,
-            previews,
-            (Grade.HARD, Grade.GOOD, Grade.EASY),
-        ),
-        ephemeral=ephemeral,
-    )
-
-
-def code_correct(
-    question: QuestionView,
-    review: ReviewView | None,
-    shown_at: datetime,
-    previews: dict[Grade, timedelta],
-    verdict: str,
-    *,
-    ephemeral: bool,
-) -> Reply:
-    """A right code: the explanation, then Hard / Good / Easy."""
-    lead = question.prompt + "\n\n" + strings.CODE_RIGHT.format(verdict=verdict)
+    """A right answer: the explanation, then Hard / Good / Easy (Again is for misses)."""
     body, fields = _explained(question, lead)
     return Reply(
         title=_title(question),
@@ -203,6 +175,34 @@ def code_correct(
         ),
         ephemeral=ephemeral,
     )
+
+
+def choice_correct(
+    question: QuestionView,
+    review: ReviewView | None,
+    shown_at: datetime,
+    previews: dict[Grade, timedelta],
+    *,
+    ephemeral: bool,
+) -> Reply:
+    """A right choice on an mcq or true/false card."""
+    lead = strings.CORRECT.format(choice=_choice_text(question, question.correct_choice))
+    lead = _choices_body(question) + "\n\n" + lead
+    return _rate_after_right(question, review, shown_at, previews, lead, ephemeral)
+
+
+def code_correct(
+    question: QuestionView,
+    review: ReviewView | None,
+    shown_at: datetime,
+    previews: dict[Grade, timedelta],
+    verdict: str,
+    *,
+    ephemeral: bool,
+) -> Reply:
+    """A right code on a code_entry card."""
+    lead = question.prompt + "\n\n" + strings.CODE_RIGHT.format(verdict=verdict)
+    return _rate_after_right(question, review, shown_at, previews, lead, ephemeral)
 
 
 def code_wrong(

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 from adapters.console.app import ConsoleApp
@@ -17,33 +15,16 @@ from bot.clock import ManualClock
 from bot.context import Role
 from bot.registry import COMMANDS
 from storage.database import Database
-from tests.helpers import count
+from tests.helpers import count, run_studybot
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SETTINGS = {"DATABASE_URL", "DEFAULT_TIMEZONE", "LOG_LEVEL", "BUNDLED_PACKS"}
-TOKENS = ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
 FRONT = r"^Flashcard · \S+\n(.+)\n-- New card · 1 of 20 new today\n\[1\] Show answer$"
 RATINGS = r"^\[1\] Again · \S+  \[2\] Hard · \S+  \[3\] (Good · \S+)  \[4\] Easy · \S+$"
 CONSOLE_VERBS = ("/as NAME", "/dm", "/channel NAME", "/press N", "/wait SECONDS", "/quit")
 
 
 def _run_console(tmp_path: Path, script: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key.upper() not in SETTINGS and key.upper() not in TOKENS
-    }
-    env["PYTHONPATH"] = str(REPO_ROOT)
-    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/s.db"
-    return subprocess.run(
-        [sys.executable, "-m", "adapters.cli", "run"],
-        cwd=tmp_path,
-        env=env,
-        input=script,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    return run_studybot(
+        tmp_path, "run", stdin=script, timeout=120, DATABASE_URL=f"sqlite:///{tmp_path}/s.db"
     )
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,23 +17,7 @@ from bot.reply import Reply
 from bot.study.cards import epoch
 from storage.database import Database
 from storage.models import QUESTION
-from tests.helpers import Chat, context, snapshot
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SETTINGS = {
-    "DATABASE_URL",
-    "DEFAULT_TIMEZONE",
-    "LOG_LEVEL",
-    "BUNDLED_PACKS",
-    "DISCORD_TOKEN",
-    "DISCORD_API_BASE",
-    "SLACK_BOT_TOKEN",
-    "SLACK_SIGNING_SECRET",
-    "SLACK_APP_TOKEN",
-    "SLACK_API_BASE",
-    "SLACK_PORT",
-}
-
+from tests.helpers import Chat, context, run_studybot, snapshot
 
 # --- helpers -------------------------------------------------------------------------------
 
@@ -259,19 +241,7 @@ def _free_port() -> int:
 
 def _start(tmp_path: Path, **settings: str) -> subprocess.CompletedProcess[str]:
     """Run the documented console command with only the given settings, from tmp_path."""
-    env = {key: value for key, value in os.environ.items() if key.upper() not in SETTINGS}
-    env["PYTHONPATH"] = str(REPO_ROOT)
-    env.update(settings)
-    return subprocess.run(
-        [sys.executable, "-m", "adapters.cli", "run"],
-        cwd=tmp_path,
-        env=env,
-        input="/study\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_studybot(tmp_path, "run", stdin="/study\n", timeout=60, **settings)
 
 
 def _assert_refused(result: subprocess.CompletedProcess[str], *words: str) -> str:

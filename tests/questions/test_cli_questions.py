@@ -7,10 +7,8 @@ read the file back with the sqlite3 standard library. The in-process tests use t
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,17 +23,7 @@ from questions.importer import import_pack
 from questions.loader import PackInvalid, load_pack
 from storage.database import Database
 from storage.models import QUESTION
-from tests.helpers import snapshot
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SETTING_PREFIXES = (
-    "DATABASE_URL",
-    "DEFAULT_TIMEZONE",
-    "LOG_LEVEL",
-    "BUNDLED_PACKS",
-    "DISCORD_",
-    "SLACK_",
-)
+from tests.helpers import run_studybot, snapshot
 
 PACK_HEAD = """\
 pack:
@@ -129,21 +117,8 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 def cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`python -m adapters.cli questions ARGS` from tmp_path, on tmp_path/bank.db."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.upper().startswith(SETTING_PREFIXES)
-    }
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'bank.db'}"
-    env["PYTHONPATH"] = str(REPO_ROOT)
-    result = subprocess.run(
-        [sys.executable, "-m", "adapters.cli", "questions", *args],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
+    result = run_studybot(
+        tmp_path, "questions", *args, DATABASE_URL=f"sqlite:///{tmp_path / 'bank.db'}"
     )
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
     return result

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +16,7 @@ from sqlmodel import SQLModel
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage import migrate
 from storage.database import Database, open_database
-from tests.helpers import snapshot
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import run_studybot, snapshot
 
 
 def _differences(conn: Connection) -> list[Any]:
@@ -79,18 +75,7 @@ async def test_upgrade_from_empty_builds_every_table(tmp_path: Path) -> None:
 
 
 def _studybot(tmp_path: Path, *args: str, database_url: str) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if key.upper() != "DATABASE_URL"}
-    env["PYTHONPATH"] = str(REPO_ROOT)
-    env["DATABASE_URL"] = database_url
-    return subprocess.run(
-        [sys.executable, "-m", "adapters.cli", *args],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_studybot(tmp_path, *args, timeout=120, DATABASE_URL=database_url)
 
 
 def test_db_upgrade_command_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
