@@ -6,12 +6,13 @@ import gzip
 import io
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from questions.schema import Item, PackFile
+from questions.schema import LETTERS, Item, Kind, PackFile
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_DATA = Path(os.environ.get("STUDYBOT_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -49,3 +50,40 @@ def dump_pack(pack: PackFile, path: Path) -> None:
         document, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
     )
     path.write_text(text, encoding="utf-8")
+
+
+def mcq_item(
+    *,
+    item_id: str,
+    topic: str,
+    exams: Sequence[str],
+    difficulty: int,
+    prompt: str,
+    choices: Sequence[str],
+    correct: int,
+    explanation: str,
+    reference: str,
+    year: int,
+    billable: bool = False,
+    teaches_invalid_code: bool = False,
+) -> Item:
+    """A four-choice item; each generator decides the order of its choices."""
+    if len(choices) != 4:
+        raise ValueError(f"{item_id}: needs 4 choices, got {len(choices)}")
+    return Item.model_validate(
+        {
+            "id": item_id,
+            "kind": Kind.MCQ,
+            "topic": topic,
+            "exams": list(exams),
+            "difficulty": difficulty,
+            "prompt": prompt,
+            "choices": list(choices),
+            "answer": LETTERS[correct],
+            "explanation": explanation,
+            "reference": reference,
+            "code_set_year": year,
+            "billable": billable,
+            "teaches_invalid_code": teaches_invalid_code,
+        }
+    )

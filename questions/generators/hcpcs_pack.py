@@ -34,8 +34,8 @@ from functools import partial
 from pathlib import Path
 
 from questions.codes import HCPCS_RELEASE
-from questions.generators.common import REPO, SHARED_DATA, dump_pack, progress
-from questions.schema import LETTERS, Exam, Item, Kind, PackFile, PackMeta
+from questions.generators.common import REPO, SHARED_DATA, dump_pack, mcq_item, progress
+from questions.schema import Exam, Item, PackFile, PackMeta
 from questions.validate import MAX_BODY, NEAR_DUPLICATE, normalise_text
 
 DATA_DIR = SHARED_DATA / "hcpcs"
@@ -212,19 +212,17 @@ def _mcq(
     choices = sorted(
         [correct, *distractors], key=lambda text: (_hash("order", item_id, text), text)
     )
-    position = choices.index(correct)
-    return Item(
-        id=item_id,
-        kind=Kind.MCQ,
+    return mcq_item(
+        item_id=item_id,
         topic=topic,
-        exams=list(EXAMS),
+        exams=EXAMS,
         difficulty=difficulty,
         prompt=prompt,
         choices=choices,
-        answer=LETTERS[position],
+        correct=choices.index(correct),
         explanation=explanation,
         reference=reference,
-        code_set_year=YEAR,
+        year=YEAR,
     )
 
 

@@ -43,8 +43,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from questions.codes import ICD10CM_RELEASE, icd10cm
-from questions.generators.common import REPO, dump_pack, progress
-from questions.schema import LETTERS, Exam, Item, Kind, PackFile, PackMeta
+from questions.generators.common import REPO, dump_pack, mcq_item, progress
+from questions.schema import Exam, Item, PackFile, PackMeta
 from questions.validate import (
     _ICD_IN_TEXT,
     NEAR_DUPLICATE,
@@ -364,18 +364,17 @@ def make_item(
     position = rng.randrange(4)
     choices = list(distractors)
     choices.insert(position, correct)
-    return Item(
-        id=item_id,
-        kind=Kind.MCQ,
+    return mcq_item(
+        item_id=item_id,
         topic=topic,
-        exams=list(EXAMS),
+        exams=EXAMS,
         difficulty=difficulty,
         prompt=prompt,
         choices=choices,
-        answer=LETTERS[position],
+        correct=position,
         explanation=explanation,
         reference=reference,
-        code_set_year=YEAR,
+        year=YEAR,
         billable=billable,
         teaches_invalid_code=teaches_invalid_code,
     )
