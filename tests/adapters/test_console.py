@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import signal
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 from adapters.console.app import ConsoleApp
@@ -15,7 +18,7 @@ from bot.clock import ManualClock
 from bot.context import Role
 from bot.registry import COMMANDS
 from storage.database import Database
-from tests.helpers import count, run_studybot
+from tests.helpers import REPO_ROOT, STUDYBOT_SETTINGS, count, run_studybot
 
 FRONT = r"^Flashcard · \S+\n(.+)\n-- New card · 1 of 20 new today\n\[1\] Show answer$"
 RATINGS = r"^\[1\] Again · \S+  \[2\] Hard · \S+  \[3\] (Good · \S+)  \[4\] Easy · \S+$"
@@ -197,3 +200,25 @@ async def test_two_users_have_separate_queues(core: Core, database: Database) ->
     assert "New card · 2 of 20 new today" in printed
     assert await count(database, "review_log") == 4
     assert await count(database, "review_state") == 4
+
+
+def test_ctrl_c_leaves_cleanly(tmp_path: Path) -> None:
+    """Ctrl-C at the prompt says goodbye, exits 130 and prints no traceback."""
+    env = {k: v for k, v in os.environ.items() if k.upper() not in STUDYBOT_SETTINGS}
+    env.update(PYTHONPATH=str(REPO_ROOT), DATABASE_URL=f"sqlite:///{tmp_path}/c.db")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "adapters.cli", "run"],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    greeting = [process.stdout.readline() for _ in range(2)]  # blocks until the console is up
+    assert "Type /study to start" in greeting[1]
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "Bye." in err and "Traceback" not in out + err
