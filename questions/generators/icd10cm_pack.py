@@ -111,6 +111,9 @@ def quote(text: str, limit: int = 0) -> str:
     return f'"{text}"'
 
 
+FRAGMENT = re.compile(r"^(or|and|such as|with|to)\b", re.IGNORECASE)
+
+
 def single_code(note: str) -> str | None:
     """The code a note names when it names exactly one code, exactly: "... (N48.0)"."""
     line = clean(note)
@@ -872,6 +875,7 @@ class Generator:
                 target = single_code(text)
                 if (
                     target is None
+                    or FRAGMENT.match(text)  # the library split a sentence: "or radiation..."
                     or target not in tab.desc
                     or not tab.known(target)
                     or target == holder
