@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -44,6 +44,7 @@ class Learner(SQLModel, table=True):
     desired_retention: float = Field(default=0.9)
     study_topic: str = Field(default="", max_length=64)
     study_exam: str = Field(default="", max_length=8)
+    leaderboard_hidden: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = Field(sa_column=_utc())
 
 
@@ -152,3 +153,101 @@ PACK = table(Pack)
 QUESTION = table(Question)
 REVIEW_STATE = table(ReviewState)
 REVIEW_LOG = table(ReviewLog)
+
+
+class QuizSession(SQLModel, table=True):
+    """A quiz in a channel or a DM; at most one running per channel (partial unique index)."""
+
+    __tablename__ = "quiz_session"
+    __table_args__ = (
+        sa.Index(
+            "ux_quiz_session_running",
+            "platform",
+            "channel",
+            unique=True,
+            sqlite_where=sa.text("status = 'running'"),
+            postgresql_where=sa.text("status = 'running'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    workspace_id: int | None = Field(default=None, foreign_key="workspace.id", index=True)
+    channel: str = Field(max_length=64)
+    is_dm: bool = Field(default=False)
+    starter_learner_id: int = Field(foreign_key="learner.id")
+    topic: str = Field(default="", max_length=64)
+    exam: str = Field(default="", max_length=8)
+    count: int
+    seconds: int
+    status: str = Field(default="running", max_length=16)
+    created_at: datetime = Field(sa_column=_utc())
+    finished_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+
+
+class QuizQuestion(SQLModel, table=True):
+    """One question of a quiz; revealed exactly once (claimed by a conditional update)."""
+
+    __tablename__ = "quiz_question"
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "number"),
+        sa.Index("ix_quiz_question_open", "status", "deadline"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="quiz_session.id")
+    number: int
+    question_id: int = Field(foreign_key="question.id")
+    question_revision: int = Field(default=1)
+    status: str = Field(default="pending", max_length=16)  # pending, open, revealed
+    posted_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    deadline: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    revealed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    message_id: str = Field(default="", max_length=64)
+
+
+class Attempt(SQLModel, table=True):
+    """A graded answer: one per learner per quiz question (or daily challenge)."""
+
+    __tablename__ = "attempt"
+    __table_args__ = (
+        sa.UniqueConstraint("quiz_question_id", "learner_id"),
+        sa.Index("ix_attempt_learner_time", "learner_id", "answered_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(foreign_key="learner.id")
+    workspace_id: int | None = Field(default=None, foreign_key="workspace.id")
+    channel: str = Field(default="", max_length=64)
+    source: str = Field(default="quiz", max_length=16)
+    quiz_question_id: int | None = Field(default=None, foreign_key="quiz_question.id")
+    question_id: int = Field(foreign_key="question.id")
+    question_revision: int = Field(default=1)
+    choice: int
+    correct: bool
+    points: int = Field(default=0)
+    latency_ms: int = Field(default=0)
+    answered_at: datetime = Field(sa_column=_utc())
+    final: bool = Field(default=False)
+
+
+class ScoreDay(SQLModel, table=True):
+    """Points per workspace x channel x learner x workspace-local day: the leaderboard
+    rollup, updated in the same transaction that makes points final."""
+
+    __tablename__ = "score_day"
+
+    workspace_id: int = Field(foreign_key="workspace.id", primary_key=True)
+    channel: str = Field(max_length=64, primary_key=True)
+    learner_id: int = Field(foreign_key="learner.id", primary_key=True)
+    day: date = Field(primary_key=True)
+    points: int = Field(default=0)
+    correct: int = Field(default=0)
+    answered: int = Field(default=0)
+    reached_at: datetime = Field(sa_column=_utc())
+
+
+QUIZ_SESSION = table(QuizSession)
+QUIZ_QUESTION = table(QuizQuestion)
+ATTEMPT = table(Attempt)
+SCORE_DAY = table(ScoreDay)

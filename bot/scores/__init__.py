@@ -1,0 +1,1 @@
+"""Scores: the points rollup behind leaderboards, and learner statistics."""
