@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.dispatch import Dispatcher
+from bot.quiz.runner import QuizRunner
 from bot.registry import ACTIONS, COMMANDS
 from bot.services import Services
 from questions.importer import sync_bundled_packs
@@ -24,6 +25,7 @@ class Core:
 
     services: Services
     dispatcher: Dispatcher
+    quiz: QuizRunner
 
     @property
     def database(self) -> Database:
@@ -38,7 +40,7 @@ def build_core(
 ) -> Core:
     """Wire a core around an open, migrated database."""
     services = Services(database=database, clock=clock, default_timezone=default_timezone)
-    return Core(services, Dispatcher(services, COMMANDS, ACTIONS, help_extra))
+    return Core(services, Dispatcher(services, COMMANDS, ACTIONS, help_extra), QuizRunner(services))
 
 
 async def start_core(

@@ -135,3 +135,20 @@ def ensure_workspace(conn: Connection, ctx: Context, now: datetime) -> int | Non
         },
     )
     return find_workspace_id(conn, ctx)
+
+
+def learner_by_id(conn: Connection, learner_id: int, default_tz: str) -> tuple[LearnerProfile, str]:
+    """A learner's profile and fuzz seed, for work done on their behalf (quiz misses)."""
+    row = conn.execute(
+        sa.select(
+            LEARNER.c.id,
+            LEARNER.c.platform,
+            LEARNER.c.user_id,
+            LEARNER.c.timezone,
+            LEARNER.c.new_per_day,
+            LEARNER.c.desired_retention,
+            LEARNER.c.study_topic,
+            LEARNER.c.study_exam,
+        ).where(LEARNER.c.id == learner_id)
+    ).one()
+    return _profile(row, default_tz), f"{row.platform}:{row.user_id}"

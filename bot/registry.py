@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bot import account
+from bot.quiz import handlers as quiz
+from bot.quiz import render as quiz_render
 from bot.study import answering, cards, handlers
 from bot.table import ActionSpec, CommandSpec
 
@@ -13,6 +15,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "study spaced-repetition cards: due reviews first, then new cards",
         "/study topic=terminology exam=CPC",
         options=("topic", "exam"),
+    ),
+    CommandSpec(
+        "quiz",
+        quiz.quiz_command,
+        "start a timed quiz here (in a DM: self-paced); /quiz stop ends it",
+        "/quiz topic=icd10cm count=10 seconds=30",
+        options=("topic", "exam", "count", "seconds"),
+        max_args=1,
     ),
     CommandSpec("undo", handlers.undo_command, "take back your last grade", "/undo"),
     CommandSpec(
@@ -39,4 +49,5 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(cards.CODE, answering.code_action),
     ActionSpec(cards.SKIP, answering.skip_action),
     ActionSpec(account.FORGET, account.forget_action),
+    ActionSpec(quiz_render.ANSWER, quiz.answer_action),
 )

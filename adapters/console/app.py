@@ -143,11 +143,16 @@ class ConsoleApp:
             loop.call_soon_threadsafe(lines.put_nowait, None)
 
         threading.Thread(target=reader, name="console-stdin", daemon=True).start()
-        while True:
-            if interactive:
-                self.out.write(f"{self.user}@{self.where}> ")
-                self.out.flush()
-            line = await lines.get()
-            if line is None or not await self.send(line):
-                break
+        self.core.quiz.outboxes[PLATFORM] = self.outbox
+        timers = loop.create_task(self.core.quiz.run_forever(), name="quiz-timers")
+        try:
+            while True:
+                if interactive:
+                    self.out.write(f"{self.user}@{self.where}> ")
+                    self.out.flush()
+                line = await lines.get()
+                if line is None or not await self.send(line):
+                    break
+        finally:
+            timers.cancel()
         self._print("Bye.")

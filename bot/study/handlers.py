@@ -82,7 +82,7 @@ async def next_card(services: Services, ctx: Context) -> Reply:
     return await services.database.read(work)
 
 
-def _check_topic(conn: Connection, topic: str) -> None:
+def check_topic(conn: Connection, topic: str) -> None:
     """A topic must be in the taxonomy (a parent covers its children) and have cards."""
     if not topic:
         return
@@ -104,7 +104,7 @@ async def study_command(services: Services, ctx: Context, command: ParsedCommand
         raise UserError(strings.UNKNOWN_EXAM.format(exam=exam, exams=", ".join(EXAMS)))
 
     def work(conn: Connection) -> Reply:
-        _check_topic(conn, topic)
+        check_topic(conn, topic)
         learner = ensure_learner(conn, ctx, services.clock.now(), services.default_timezone)
         if (learner.study_topic, learner.study_exam) != (topic, exam):
             conn.execute(

@@ -1,0 +1,1 @@
+"""Group quizzes: timed questions in a channel, self-paced ones in a DM."""
