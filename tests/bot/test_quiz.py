@@ -283,3 +283,36 @@ async def test_bad_input_changes_nothing(core: Core, database: Database) -> None
     ghost = await ana.click(Button("A", encode("qz.a", 987654, 0)))  # no such question
     assert ghost[0].error
     assert await snapshot(database) == before
+
+
+async def test_two_hundred_learners_answer_at_once(
+    core: Core, database: Database, clock: ManualClock
+) -> None:
+    """Released together at a barrier, 200 learners answer one question: 200 attempts."""
+    outbox = outbox_for(core)
+    starter = channel_chat(core, "starter")
+    await starter.say("/quiz count=1 seconds=60")
+    question = starter.replies[-1]
+    right = await correct_choice(database, quiz_question_id(question))
+    buttons = question.all_buttons
+    barrier = asyncio.Barrier(200)
+
+    async def learner(number: int) -> list[Reply]:
+        chat = channel_chat(core, f"learner{number:03d}")
+        await barrier.wait()
+        choice = right if number % 2 == 0 else (right + 1) % len(buttons)
+        return await chat.click(buttons[choice])
+
+    replies = await asyncio.gather(*(learner(n) for n in range(200)))
+    assert all("You can change it" in r[0].body for r in replies)
+    assert await count(database, "attempt") == 200
+    assert await count(database, "attempt", "correct") == 100
+    clock.advance(timedelta(seconds=60))
+    assert await core.quiz.run_due() == 1
+    assert await count(database, "attempt", "final AND points = 150") == 100
+    assert "Answers:" in outbox.posts[0][1].body and " 100" in outbox.posts[0][1].body
+
+    def total(conn: Connection) -> int:
+        return int(conn.execute(sa.text("SELECT sum(points) FROM score_day")).scalar_one())
+
+    assert await database.read(total) == 100 * 150
