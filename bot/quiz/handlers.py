@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from bot.actions import Action, ActionIdError
@@ -33,14 +34,16 @@ def _number(raw: str | None, default: int, low: int, high: int, message: str) ->
     return int(text)
 
 
+_RENAME = (
+    LEARNER.update()
+    .where(LEARNER.c.id == sa.bindparam("b_id"), LEARNER.c.display_name != sa.bindparam("b_name"))
+    .values(display_name=sa.bindparam("b_name"))
+)
+
+
 def remember_name(conn: Connection, learner_id: int, ctx: Context) -> None:
     """Leaderboards show the name we stored, so keep it current (no member cache needed)."""
-    name = ctx.display_name[:100]
-    conn.execute(
-        LEARNER.update()
-        .where(LEARNER.c.id == learner_id, LEARNER.c.display_name != name)
-        .values(display_name=name)
-    )
+    conn.execute(_RENAME, {"b_id": learner_id, "b_name": ctx.display_name[:100]})
 
 
 async def quiz_command(services: Services, ctx: Context, command: ParsedCommand) -> list[Reply]:
@@ -135,8 +138,7 @@ async def answer_action(services: Services, ctx: Context, action: Action) -> lis
         learner = ensure_learner(conn, ctx, now, services.default_timezone)
         assert learner.id is not None
         remember_name(conn, learner.id, ctx)
-        posted = store.posted_at(conn, quiz_question_id) or now
-        changed = store.record_answer(conn, item, learner.id, choice, now, posted)
+        changed = store.record_answer(conn, item, learner.id, choice, now)
         if not item.is_dm:
             text = strings.YOUR_ANSWER if changed else strings.YOUR_ANSWER_SAME
             return [Reply(body=text.format(choice=item.choice_text(choice)), ephemeral=True)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -42,6 +43,7 @@ class QuizItem:
     explanation: str
     reference: str
     deadline: datetime | None
+    posted_at: datetime | None
     seconds: int
     status: str
     session_status: str
@@ -82,6 +84,7 @@ _ITEM_COLUMNS = (
     QUESTION.c.explanation,
     QUESTION.c.reference,
     QUIZ_QUESTION.c.deadline,
+    QUIZ_QUESTION.c.posted_at,
     QUIZ_SESSION.c.seconds,
     QUIZ_QUESTION.c.status,
     QUIZ_SESSION.c.status.label("session_status"),
@@ -102,12 +105,15 @@ def _item(row: Any) -> QuizItem:
     return QuizItem(**data)
 
 
+_LOAD_ITEM = (
+    sa.select(*_ITEM_COLUMNS)
+    .select_from(_ITEM_FROM)
+    .where(QUIZ_QUESTION.c.id == sa.bindparam("qq", type_=sa.Integer))
+)
+
+
 def load_item(conn: Connection, quiz_question_id: int) -> QuizItem | None:
-    row = conn.execute(
-        sa.select(*_ITEM_COLUMNS)
-        .select_from(_ITEM_FROM)
-        .where(QUIZ_QUESTION.c.id == quiz_question_id)
-    ).first()
+    row = conn.execute(_LOAD_ITEM, {"qq": quiz_question_id}).first()
     return _item(row) if row is not None else None
 
 
@@ -228,12 +234,28 @@ def points_for(item: QuizItem, correct: bool, now: datetime) -> int:
     return CORRECT_POINTS + round(SPEED_BONUS * min(1.0, left / item.seconds))
 
 
+_CHANGING = ("choice", "correct", "points", "latency_ms", "answered_at")
+
+
+@lru_cache(maxsize=4)
+def _upsert_attempt(dialect_name: str) -> Any:
+    """Insert the attempt, or change it while it is not final and the choice differs."""
+    dialect: Any = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(ATTEMPT)
+    return statement.on_conflict_do_update(
+        index_elements=["quiz_question_id", "learner_id"],
+        set_={key: statement.excluded[key] for key in _CHANGING},
+        where=sa.and_(ATTEMPT.c.final.is_(False), ATTEMPT.c.choice != statement.excluded.choice),
+    )
+
+
 def record_answer(
-    conn: Connection, item: QuizItem, learner_id: int, choice: int, now: datetime, posted: datetime
+    conn: Connection, item: QuizItem, learner_id: int, choice: int, now: datetime
 ) -> bool:
     """The learner's answer: created on the first click, changed while the question is
     open, never after. True when this call changed the stored answer."""
     correct = choice == item.correct_choice
+    posted = item.posted_at or now
     values = {
         "learner_id": learner_id,
         "workspace_id": item.workspace_id,
@@ -249,22 +271,7 @@ def record_answer(
         "answered_at": now,
         "final": False,
     }
-    dialect: Any = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(ATTEMPT).values(**values)
-    changing = ("choice", "correct", "points", "latency_ms", "answered_at")
-    statement = statement.on_conflict_do_update(
-        index_elements=["quiz_question_id", "learner_id"],
-        set_={key: statement.excluded[key] for key in changing},
-        where=sa.and_(ATTEMPT.c.final.is_(False), ATTEMPT.c.choice != statement.excluded.choice),
-    )
-    return bool(conn.execute(statement).rowcount)
-
-
-def posted_at(conn: Connection, quiz_question_id: int) -> datetime | None:
-    value = conn.scalar(
-        sa.select(QUIZ_QUESTION.c.posted_at).where(QUIZ_QUESTION.c.id == quiz_question_id)
-    )
-    return value if isinstance(value, datetime) else None
+    return bool(conn.execute(_upsert_attempt(conn.dialect.name), values).rowcount)
 
 
 def claim_reveal(conn: Connection, quiz_question_id: int, now: datetime) -> bool:
