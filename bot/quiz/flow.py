@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 
 from bot.errors import UserError
 from bot.learners import learner_by_id
-from bot.quiz import store
+from bot.quiz import attempts, store
 from bot.scores.rollup import add_points
 from bot.srs import CardState, Grade
 from bot.study.grading import record_grade
@@ -27,9 +27,9 @@ class Revealed:
     """Everything the reveal message and what follows it need."""
 
     item: store.QuizItem
-    answers: list[store.FinalAnswer]
+    answers: list[attempts.FinalAnswer]
     next_item: store.QuizItem | None
-    standings: list[store.Standing] | None
+    standings: list[attempts.Standing] | None
 
 
 def workspace_zone(conn: Connection, workspace_id: int | None, default_tz: str) -> ZoneInfo:
@@ -43,7 +43,7 @@ def workspace_zone(conn: Connection, workspace_id: int | None, default_tz: str) 
 def send_misses_to_study(
     conn: Connection,
     item: store.QuizItem,
-    answers: list[store.FinalAnswer],
+    answers: list[attempts.FinalAnswer],
     now: datetime,
     default_tz: str,
 ) -> None:
@@ -102,7 +102,7 @@ def reveal(
         return None
     item = store.load_item(conn, quiz_question_id)
     assert item is not None
-    answers = store.final_answers(conn, quiz_question_id)
+    answers = attempts.final_answers(conn, quiz_question_id)
     if item.workspace_id is not None and not item.is_dm:
         day = now.astimezone(workspace_zone(conn, item.workspace_id, default_tz)).date()
         for answer in answers:
@@ -125,5 +125,5 @@ def reveal(
     final = None
     if next_item is None:
         store.finish_session(conn, item.session_id, "finished", now)
-        final = store.standings(conn, item.session_id)
+        final = attempts.standings(conn, item.session_id)
     return Revealed(item, answers, next_item, final)

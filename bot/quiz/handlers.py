@@ -12,7 +12,7 @@ from bot.context import Context, Role
 from bot.errors import StaleClick, UserError
 from bot.grammar import ParsedCommand
 from bot.learners import ensure_learner, ensure_workspace
-from bot.quiz import flow, render, store, strings
+from bot.quiz import attempts, flow, render, store, strings
 from bot.reply import Reply
 from bot.services import Services
 from bot.strings import UNKNOWN_EXAM
@@ -115,7 +115,7 @@ async def _stop(services: Services, ctx: Context) -> list[Reply]:
             revealed = flow.reveal(conn, current.quiz_question_id, now, services.default_timezone)
             if revealed is not None:
                 replies.append(render.reveal(revealed.item, revealed.answers))
-        table = store.standings(conn, int(session.id))
+        table = attempts.standings(conn, int(session.id))
         replies.append(render.final_standings(table, stopped_by=ctx.display_name))
         return replies
 
@@ -138,7 +138,7 @@ async def answer_action(services: Services, ctx: Context, action: Action) -> lis
         learner = ensure_learner(conn, ctx, now, services.default_timezone)
         assert learner.id is not None
         remember_name(conn, learner.id, ctx)
-        changed = store.record_answer(conn, item, learner.id, choice, now)
+        changed = attempts.record_answer(conn, item, learner.id, choice, now)
         if not item.is_dm:
             text = strings.YOUR_ANSWER if changed else strings.YOUR_ANSWER_SAME
             return [Reply(body=text.format(choice=item.choice_text(choice)), ephemeral=True)]

@@ -6,7 +6,8 @@ from collections import Counter
 
 from bot.actions import encode
 from bot.quiz import strings
-from bot.quiz.store import FinalAnswer, QuizItem, Standing
+from bot.quiz.attempts import FinalAnswer, Standing
+from bot.quiz.store import QuizItem
 from bot.reply import Button, ButtonStyle, Field, Reply, rows
 
 ANSWER = "qz.a"
