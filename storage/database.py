@@ -135,7 +135,7 @@ class SqliteDatabase(Database):
     async def write(self, work: Work[T]) -> T:
         loop = asyncio.get_running_loop()
         with self._lock:
-            if self._writer is None:
+            if self._writer is None or not self._writer.is_alive():
                 self._writer = threading.Thread(
                     target=self._write_loop, name="sqlite-writer", daemon=True
                 )
@@ -145,25 +145,38 @@ class SqliteDatabase(Database):
         return await future
 
     def _write_loop(self) -> None:
-        with self.engine.connect() as conn:
+        try:
+            with self.engine.connect() as conn:
+                self._serve(conn)
+        except Exception as exc:  # cannot connect: fail what waits; the next write retries
+            log.error("The SQLite writer stopped: %s", exc)
             while True:
-                first = self._jobs.get()
-                if first is None:
+                try:
+                    job = self._jobs.get_nowait()
+                except queue.Empty:
                     return
-                batch = [first]
-                stop = False
-                while len(batch) < _MAX_BATCH:
-                    try:
-                        job = self._jobs.get_nowait()
-                    except queue.Empty:
-                        break
-                    if job is None:
-                        stop = True
-                        break
-                    batch.append(job)
-                self._run_batch(conn, batch)
-                if stop:
-                    return
+                if job is not None:
+                    _deliver(job, error=exc)
+
+    def _serve(self, conn: Connection) -> None:
+        while True:
+            first = self._jobs.get()
+            if first is None:
+                return
+            batch = [first]
+            stop = False
+            while len(batch) < _MAX_BATCH:
+                try:
+                    job = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if job is None:
+                    stop = True
+                    break
+                batch.append(job)
+            self._run_batch(conn, batch)
+            if stop:
+                return
 
     @staticmethod
     def _run_batch(conn: Connection, batch: list[_Job]) -> None:
