@@ -135,7 +135,7 @@ class SqliteDatabase(Database):
     async def write(self, work: Work[T]) -> T:
         loop = asyncio.get_running_loop()
         with self._lock:
-            if self._writer is None or not self._writer.is_alive():
+            if self._writer is None:
                 self._writer = threading.Thread(
                     target=self._write_loop, name="sqlite-writer", daemon=True
                 )
@@ -145,18 +145,17 @@ class SqliteDatabase(Database):
         return await future
 
     def _write_loop(self) -> None:
-        try:
-            with self.engine.connect() as conn:
-                self._serve(conn)
-        except Exception as exc:  # cannot connect: fail what waits; the next write retries
-            log.error("The SQLite writer stopped: %s", exc)
-            while True:
-                try:
-                    job = self._jobs.get_nowait()
-                except queue.Empty:
+        while True:
+            try:
+                with self.engine.connect() as conn:
+                    self._serve(conn)
                     return
-                if job is not None:
-                    _deliver(job, error=exc)
+            except Exception as exc:  # cannot connect: the next job gets the error, not a hang
+                log.error("The SQLite writer cannot connect: %s", exc)
+                job = self._jobs.get()
+                if job is None:
+                    return
+                _deliver(job, error=exc)
 
     def _serve(self, conn: Connection) -> None:
         while True:
