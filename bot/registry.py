@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from bot import account
+from bot import account, config_cmd
+from bot.context import Role
 from bot.quiz import handlers as quiz
 from bot.quiz import render as quiz_render
+from bot.scores import leaderboard, privacy, stats
 from bot.study import answering, cards, handlers
 from bot.table import ActionSpec, CommandSpec
 
@@ -38,6 +40,34 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "forget-me", account.forget_command, "delete everything stored about you", "/forget-me"
     ),
+    CommandSpec(
+        "leaderboard",
+        leaderboard.leaderboard_command,
+        "top ten by quiz points, in this channel or the whole server",
+        "/leaderboard period=week scope=server",
+        options=("period", "scope"),
+    ),
+    CommandSpec(
+        "privacy",
+        privacy.privacy_command,
+        "hide or show your name on leaderboards",
+        "/privacy leaderboard off",
+        max_args=2,
+    ),
+    CommandSpec(
+        "stats",
+        stats.stats_command,
+        "your accuracy by topic, reviews due today, streak and weakest topics",
+        "/stats",
+    ),
+    CommandSpec(
+        "config",
+        config_cmd.config_command,
+        "show or change this server's timezone and quiz defaults",
+        "/config timezone=America/Chicago quiz-count=10 quiz-seconds=30",
+        role=Role.MODERATOR,
+        options=("timezone", "quiz-count", "quiz-seconds"),
+    ),
 )
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -50,4 +80,5 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(cards.SKIP, answering.skip_action),
     ActionSpec(account.FORGET, account.forget_action),
     ActionSpec(quiz_render.ANSWER, quiz.answer_action),
+    ActionSpec(stats.DRILL, stats.drill_action),
 )

@@ -6,19 +6,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from bot.config_cmd import workspace_zone
 from bot.errors import UserError
 from bot.learners import learner_by_id
 from bot.quiz import attempts, store
 from bot.scores.rollup import add_points
 from bot.srs import CardState, Grade
 from bot.study.grading import record_grade
-from bot.studyday import zone
-from storage.models import REVIEW_STATE, WORKSPACE
+from storage.models import REVIEW_STATE
 from storage.upsert import insert_ignore
 
 
@@ -30,14 +29,6 @@ class Revealed:
     answers: list[attempts.FinalAnswer]
     next_item: store.QuizItem | None
     standings: list[attempts.Standing] | None
-
-
-def workspace_zone(conn: Connection, workspace_id: int | None, default_tz: str) -> ZoneInfo:
-    """Leaderboard days are the workspace's: its timezone, else the default."""
-    name = None
-    if workspace_id is not None:
-        name = conn.scalar(sa.select(WORKSPACE.c.timezone).where(WORKSPACE.c.id == workspace_id))
-    return zone(str(name or default_tz))
 
 
 def send_misses_to_study(

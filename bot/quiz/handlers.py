@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from bot.actions import Action, ActionIdError
+from bot.config_cmd import quiz_defaults
 from bot.context import Context, Role
 from bot.errors import StaleClick, UserError
 from bot.grammar import ParsedCommand
@@ -20,8 +21,6 @@ from bot.study.handlers import check_topic
 from questions.schema import EXAMS
 from storage.models import LEARNER
 
-DEFAULT_COUNT = 10
-DEFAULT_SECONDS = 30
 _WHOLE = re.compile(r"^[0-9]{1,4}$")
 
 
@@ -53,8 +52,9 @@ async def quiz_command(services: Services, ctx: Context, command: ParsedCommand)
             raise UserError(strings.BAD_SUBCOMMAND.format(word=command.args[0]))
         return await _stop(services, ctx)
     options = command.options
-    count = _number(options.get("count"), DEFAULT_COUNT, 1, 50, strings.BAD_COUNT)
-    seconds = _number(options.get("seconds"), DEFAULT_SECONDS, 10, 300, strings.BAD_SECONDS)
+    # Validate what was typed first; the workspace's defaults fill in the rest below.
+    given_count = _number(options.get("count"), 0, 1, 50, strings.BAD_COUNT) or None
+    given_seconds = _number(options.get("seconds"), 0, 10, 300, strings.BAD_SECONDS) or None
     topic = options.get("topic", "").strip().lower()
     exam = options.get("exam", "").strip().upper()
     if exam and exam not in EXAMS:
@@ -67,6 +67,9 @@ async def quiz_command(services: Services, ctx: Context, command: ParsedCommand)
         assert learner.id is not None
         remember_name(conn, learner.id, ctx)
         workspace_id = None if ctx.is_dm else ensure_workspace(conn, ctx, now)
+        default_count, default_seconds = quiz_defaults(conn, workspace_id)
+        count = given_count or default_count
+        seconds = given_seconds or default_seconds
         if store.running_session(conn, ctx.platform, ctx.channel) is not None:
             raise UserError(strings.ALREADY_RUNNING)
         picked = store.pick_questions(conn, workspace_id, topic, exam, count)
