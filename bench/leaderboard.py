@@ -12,9 +12,9 @@ through `leaderboard_command` (the dispatcher's handler, with its transaction, t
 workspace's timezone, the caller's own rank), by callers picked at random, most of
 them far outside the top ten.
 
-Target: p99 <= 20 ms for each period x scope. Timed twice on the same data: with the
-tables as migrated, then with the two indexes proposed for SCORE_DAY (PROPOSED_INDEXES
-below) added.
+Target: p99 <= 20 ms for each period x scope. The two covering indexes this benchmark
+first proposed (PROPOSED_INDEXES) are in the schema since migration 0006; without them
+the all-time server board took ~43 ms p99.
 
 Run: `python -m bench.leaderboard [--runs N] [--attempts N] [--out FILE]`.
 """
@@ -60,9 +60,9 @@ PROPOSED = "with the proposed indexes"
 # indexes, so a server board reads only its period's index entries (day first) and the
 # all-time board streams learners in order with no sort (learner first).
 PROPOSED_INDEXES = (
-    "CREATE INDEX ix_score_day_period ON score_day "
+    "CREATE INDEX IF NOT EXISTS ix_score_day_period ON score_day "
     "(workspace_id, day, learner_id, points, reached_at)",
-    "CREATE INDEX ix_score_day_learner ON score_day "
+    "CREATE INDEX IF NOT EXISTS ix_score_day_learner ON score_day "
     "(workspace_id, learner_id, day, points, reached_at)",
 )
 

@@ -236,6 +236,16 @@ class ScoreDay(SQLModel, table=True):
     rollup, updated in the same transaction that makes points final."""
 
     __tablename__ = "score_day"
+    __table_args__ = (
+        # A period's board (workspace, days) and a learner's own total, read from the
+        # index alone: the all-time server board over 1M answers needs both.
+        sa.Index(
+            "ix_score_day_period", "workspace_id", "day", "learner_id", "points", "reached_at"
+        ),
+        sa.Index(
+            "ix_score_day_learner", "workspace_id", "learner_id", "day", "points", "reached_at"
+        ),
+    )
 
     workspace_id: int = Field(foreign_key="workspace.id", primary_key=True)
     channel: str = Field(max_length=64, primary_key=True)
