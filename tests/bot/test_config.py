@@ -7,20 +7,13 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from bot.app import Core
-from bot.clock import ManualClock
 from bot.config_cmd import quiz_defaults, workspace_zone
 from bot.context import Context, Role
 from bot.learners import find_workspace_id
 from bot.reply import Reply
 from storage.database import Database
 from storage.models import WORKSPACE
-from tests.bot.test_leaderboard import scores_core
 from tests.helpers import Chat, context, snapshot
-
-
-@pytest.fixture
-def core(database: Database, clock: ManualClock) -> Core:
-    return scores_core(database, clock)
 
 
 def mod(role: Role = Role.MODERATOR) -> Context:

@@ -13,71 +13,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Connection
 
-from bot import config_cmd
-from bot.app import Core, build_core
+from bot.app import Core
 from bot.clock import ManualClock
 from bot.context import Context, Role
-from bot.dispatch import Dispatcher
 from bot.learners import ensure_learner, ensure_workspace
-from bot.registry import ACTIONS, COMMANDS
 from bot.reply import Reply
-from bot.scores import leaderboard, privacy, stats
 from bot.scores.rollup import add_points
-from bot.table import ActionSpec, CommandSpec
 from storage.database import Database
 from tests.helpers import Chat, context, snapshot
-
-# The rows to add to bot/registry.py; until they are there, tests add them here.
-SCORE_COMMANDS: tuple[CommandSpec, ...] = (
-    CommandSpec(
-        "leaderboard",
-        leaderboard.leaderboard_command,
-        "top ten by quiz points, in this channel or the whole server",
-        "/leaderboard period=week scope=server",
-        options=("period", "scope"),
-    ),
-    CommandSpec(
-        "privacy",
-        privacy.privacy_command,
-        "hide or show your name on leaderboards",
-        "/privacy leaderboard off",
-        max_args=2,
-    ),
-    CommandSpec(
-        "stats",
-        stats.stats_command,
-        "your accuracy by topic, reviews due today, streak and weakest topics",
-        "/stats",
-    ),
-    CommandSpec(
-        "config",
-        config_cmd.config_command,
-        "show or change this server's timezone and quiz defaults",
-        "/config timezone=America/Chicago quiz-count=10 quiz-seconds=30",
-        role=Role.MODERATOR,
-        options=("timezone", "quiz-count", "quiz-seconds"),
-    ),
-)
-SCORE_ACTIONS: tuple[ActionSpec, ...] = (ActionSpec(stats.DRILL, stats.drill_action),)
-
-
-def scores_core(database: Database, clock: ManualClock) -> Core:
-    """The real core plus these commands (skipped once bot/registry.py has them)."""
-    core = build_core(database, clock, "UTC")
-    commands = {spec.name for spec in COMMANDS}
-    actions = {spec.name for spec in ACTIONS}
-    core.dispatcher = Dispatcher(
-        core.services,
-        (*COMMANDS, *(spec for spec in SCORE_COMMANDS if spec.name not in commands)),
-        (*ACTIONS, *(spec for spec in SCORE_ACTIONS if spec.name not in actions)),
-    )
-    return core
-
-
-@pytest.fixture
-def core(database: Database, clock: ManualClock) -> Core:
-    return scores_core(database, clock)
-
 
 LA = "America/Los_Angeles"
 _LINE = re.compile(r"^(\d+)\. (.+): ([\d,]+) points( ← you)?$")

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
@@ -20,15 +19,9 @@ from bot.reply import Reply
 from bot.scores.stats import drill_id, drill_topic
 from storage.database import Database
 from storage.models import ATTEMPT, LEARNER, QUESTION, REVIEW_STATE
-from tests.bot.test_leaderboard import scores_core
 from tests.helpers import Chat, context
 
 NY = ZoneInfo("America/New_York")
-
-
-@pytest.fixture
-def core(database: Database, clock: ManualClock) -> Core:
-    return scores_core(database, clock)
 
 
 def ny(day: int, hour: int, minute: int = 0, month: int = 1, year: int = 2026) -> datetime:
