@@ -14,7 +14,6 @@ Run: `python -m bench.answers [--seconds N] [--out FILE]`.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gc
 import platform
@@ -24,6 +23,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.common import timed_main
 from bench.study import START, Target, bench_pack, describe, percentile
 from bot.app import Core, build_core
 from bot.clock import ManualClock
@@ -169,18 +169,7 @@ async def run(seconds: float) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("--seconds", type=float, default=10.0, help="duration of each load")
-    parser.add_argument("--out", type=Path, help="also write the report to this file")
-    args = parser.parse_args(argv)
-    report = "\n".join(asyncio.run(run(args.seconds))) + "\n"
-    print(report)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(report)
-    return 0
+    return timed_main(__doc__, run, argv)
 
 
 if __name__ == "__main__":

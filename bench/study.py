@@ -15,7 +15,6 @@ Run: `make bench` or `python -m bench.study [--seconds N] [--out FILE]`.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gc
 import platform
@@ -28,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.common import timed_main
 from bot.app import Core, build_core
 from bot.clock import ManualClock
 from bot.context import Context, Role
@@ -248,19 +248,7 @@ async def run(seconds: float) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("--seconds", type=float, default=10.0, help="duration of each load")
-    parser.add_argument("--out", type=Path, help="also write the report to this file")
-    args = parser.parse_args(argv)
-    lines = asyncio.run(run(args.seconds))
-    report = "\n".join(lines) + "\n"
-    print(report)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(report)
-    return 0
+    return timed_main(__doc__, run, argv)
 
 
 if __name__ == "__main__":
