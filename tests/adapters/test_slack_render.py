@@ -242,13 +242,13 @@ def test_any_reply_fits_block_kit_limits_and_keeps_every_button(
         if block["type"] == "section" and "text" in block:
             assert 0 < len(block["text"]["text"]) <= 3000
         if block["type"] == "section" and "fields" in block:
-            assert 1 <= len(block["fields"]) <= 10
+            assert 0 < len(block["fields"]) <= 10
             assert all(1 <= len(f["text"]) <= 2000 for f in block["fields"])
         if block["type"] == "actions":
-            assert 1 <= len(block["elements"]) <= 25
+            assert 0 < len(block["elements"]) <= 25
             assert all(1 <= len(e["text"]["text"]) <= 75 for e in block["elements"])
         if block["type"] == "context":
             assert all(1 <= len(e["text"]) <= 3000 for e in block["elements"])
     for text in _mrkdwn_texts(result):
         assert "<" not in text and ">" not in text
-    assert 1 <= len(result["text"]) <= 3000
+    assert 0 < len(result["text"]) <= 3000
