@@ -14,9 +14,19 @@ from bot.errors import UserError
 from bot.grammar import ParsedCommand
 from bot.learners import LearnerProfile, ensure_learner, find_learner
 from bot.reply import Button, ButtonStyle, Field, Reply, rows
+from bot.schedule.times import TimeFormatError, clock_text, parse_clock
 from bot.services import Services
 from bot.studyday import zone
-from storage.models import LEARNER, REVIEW_LOG, REVIEW_STATE
+from storage.models import (
+    ATTEMPT,
+    CLAIM,
+    LEARNER,
+    QUIZ_SESSION,
+    REVIEW_LOG,
+    REVIEW_STATE,
+    SCORE_DAY,
+    STREAK,
+)
 
 FORGET = "me.forget"
 _WHOLE = re.compile(r"^[0-9]{1,3}$")
@@ -47,6 +57,15 @@ def _parse_changes(options: dict[str, str]) -> dict[str, object]:
         if not RETENTION_RANGE[0] <= value <= RETENTION_RANGE[1]:
             raise UserError(strings.BAD_RETENTION.format(value=repr(_quoted(raw))))
         changes["desired_retention"] = value
+    if "reminders" in options:
+        raw = options["reminders"].strip()
+        if raw.lower() == "off":
+            changes["reminder_time"] = None
+        else:
+            try:
+                changes["reminder_time"] = clock_text(parse_clock(raw, "reminders"))
+            except TimeFormatError:
+                raise UserError(strings.BAD_REMINDERS.format(value=repr(_quoted(raw)))) from None
     return changes
 
 
@@ -63,6 +82,12 @@ def _settings_reply(learner: LearnerProfile, lead: str) -> Reply:
             Field(strings.SETTING_TIMEZONE, timezone),
             Field(strings.SETTING_NEW, str(learner.new_per_day)),
             Field(strings.SETTING_RETENTION, f"{learner.retention:.2f}"),
+            Field(
+                strings.SETTING_REMINDERS,
+                strings.SETTING_REMINDERS_AT.format(time=learner.reminder_time)
+                if learner.reminder_time
+                else strings.SETTING_REMINDERS_OFF,
+            ),
         ),
         ephemeral=True,
     )
@@ -107,7 +132,19 @@ async def forget_command(services: Services, ctx: Context, command: ParsedComman
 
 
 def delete_learner(conn: Connection, learner_id: int) -> None:
-    """Every row about one learner, children first."""
+    """Every row about one learner, children first. Quizzes they started stay (others
+    answered them) but no longer name their starter."""
+    conn.execute(ATTEMPT.delete().where(ATTEMPT.c.learner_id == learner_id))
+    conn.execute(SCORE_DAY.delete().where(SCORE_DAY.c.learner_id == learner_id))
+    conn.execute(STREAK.delete().where(STREAK.c.learner_id == learner_id))
+    conn.execute(
+        CLAIM.delete().where(CLAIM.c.kind == "reminder", CLAIM.c.target == str(learner_id))
+    )
+    conn.execute(
+        QUIZ_SESSION.update()
+        .where(QUIZ_SESSION.c.starter_learner_id == learner_id)
+        .values(starter_learner_id=None)
+    )
     conn.execute(REVIEW_LOG.delete().where(REVIEW_LOG.c.learner_id == learner_id))
     conn.execute(REVIEW_STATE.delete().where(REVIEW_STATE.c.learner_id == learner_id))
     conn.execute(LEARNER.delete().where(LEARNER.c.id == learner_id))

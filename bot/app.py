@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.dispatch import Dispatcher
+from bot.outbox import Outbox
 from bot.quiz.runner import QuizRunner
 from bot.registry import ACTIONS, COMMANDS
+from bot.schedule.jobs import ScheduledWork
+from bot.schedule.scheduler import Scheduler
 from bot.services import Services
 from questions.importer import sync_bundled_packs
 from storage import migrate
@@ -26,12 +29,19 @@ class Core:
     services: Services
     dispatcher: Dispatcher
     quiz: QuizRunner
+    scheduler: Scheduler
+
+    @property
+    def outboxes(self) -> dict[str, Outbox]:
+        """Where adapters register their Outbox; quizzes and the scheduler share it."""
+        return self.quiz.outboxes
 
     @property
     def database(self) -> Database:
         return self.services.database
 
     async def close(self) -> None:
+        self.scheduler.shutdown()
         await self.services.database.close()
 
 
@@ -40,7 +50,13 @@ def build_core(
 ) -> Core:
     """Wire a core around an open, migrated database."""
     services = Services(database=database, clock=clock, default_timezone=default_timezone)
-    return Core(services, Dispatcher(services, COMMANDS, ACTIONS, help_extra), QuizRunner(services))
+    outboxes: dict[str, Outbox] = {}
+    return Core(
+        services,
+        Dispatcher(services, COMMANDS, ACTIONS, help_extra),
+        QuizRunner(services, outboxes),
+        Scheduler(ScheduledWork(services, outboxes)),
+    )
 
 
 async def start_core(

@@ -30,6 +30,7 @@ class LearnerProfile:
     retention: float
     study_topic: str
     study_exam: str
+    reminder_time: str = ""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -56,6 +57,7 @@ def _profile(row: Any, default_tz: str) -> LearnerProfile:
         retention=float(mapping["desired_retention"]),
         study_topic=str(mapping["study_topic"]),
         study_exam=str(mapping["study_exam"]),
+        reminder_time=str(mapping["reminder_time"] or ""),
     )
 
 
@@ -66,6 +68,7 @@ _SELECT_LEARNER = sa.select(
     LEARNER.c.desired_retention,
     LEARNER.c.study_topic,
     LEARNER.c.study_exam,
+    LEARNER.c.reminder_time,
 ).where(LEARNER.c.platform == sa.bindparam("platform"), LEARNER.c.user_id == sa.bindparam("user"))
 
 
@@ -149,6 +152,7 @@ def learner_by_id(conn: Connection, learner_id: int, default_tz: str) -> tuple[L
             LEARNER.c.desired_retention,
             LEARNER.c.study_topic,
             LEARNER.c.study_exam,
+            LEARNER.c.reminder_time,
         ).where(LEARNER.c.id == learner_id)
     ).one()
     return _profile(row, default_tz), f"{row.platform}:{row.user_id}"

@@ -19,6 +19,11 @@ class MessageRef:
     message_id: str
 
 
+class OutboxError(Exception):
+    """The platform refused a post (no access, channel gone); the message says why and is
+    shown to moderators in /challenge status."""
+
+
 class Outbox(Protocol):
     """Post to a channel, edit a posted message, or DM a user."""
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bot import account, config_cmd
+from bot.challenge import handlers as challenge
+from bot.challenge import render as challenge_render
 from bot.context import Role
 from bot.quiz import handlers as quiz
 from bot.quiz import render as quiz_render
@@ -33,9 +35,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "settings",
         account.settings_command,
-        "show or change your timezone, new cards per day and desired retention",
-        "/settings timezone=America/Chicago new=15 retention=0.9",
-        options=("timezone", "new", "new-per-day", "retention"),
+        "show or change your timezone, new cards per day, retention and review reminders",
+        "/settings timezone=America/Chicago new=15 retention=0.9 reminders=19:00",
+        options=("timezone", "new", "new-per-day", "retention", "reminders"),
     ),
     CommandSpec(
         "forget-me", account.forget_command, "delete everything stored about you", "/forget-me"
@@ -68,6 +70,17 @@ COMMANDS: tuple[CommandSpec, ...] = (
         role=Role.MODERATOR,
         options=("timezone", "quiz-count", "quiz-seconds"),
     ),
+    CommandSpec(
+        "challenge",
+        challenge.challenge_command,
+        "a daily challenge here at a local time, plus a weekly leaderboard: "
+        "subscribe, unsubscribe, status, now",
+        "/challenge subscribe time=09:00 timezone=America/New_York topic=icd10cm "
+        'close-after=12h weekly="mon 09:00"',
+        role=Role.MODERATOR,
+        options=("time", "timezone", "topic", "close-after", "weekly"),
+        max_args=1,
+    ),
 )
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -81,4 +94,5 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(account.FORGET, account.forget_action),
     ActionSpec(quiz_render.ANSWER, quiz.answer_action),
     ActionSpec(stats.DRILL, stats.drill_action),
+    ActionSpec(challenge_render.ANSWER, challenge.answer_action),
 )

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from storage.database import Database
+
+
+@dataclass
+class Signals:
+    """In-process notices from use cases to long-running parts (the scheduler); other
+    processes notice the same changes by polling the rows."""
+
+    listeners: list[Callable[[], None]] = field(default_factory=list)
+
+    def schedule_changed(self) -> None:
+        for listener in self.listeners:
+            listener()
 
 
 @dataclass(frozen=True)
@@ -15,3 +28,4 @@ class Services:
     database: Database
     clock: Clock
     default_timezone: str = "UTC"
+    signals: Signals = field(default_factory=Signals)

@@ -70,19 +70,24 @@ EMPTY_TOPIC = "There are no cards for {topic!r} yet; try /study with no topic."
 SETTINGS_TITLE = "Your study settings"
 SETTINGS_SAVED = "Saved."
 SETTINGS_HELP = (
-    "Change with /settings timezone=Europe/London new=20 retention=0.9 (several at once is fine)."
+    "Change with /settings timezone=Europe/London new=20 retention=0.9 reminders=19:00 "
+    "(several at once is fine; reminders=off stops review reminders)."
 )
 SETTING_TIMEZONE = "Timezone"
 SETTING_NEW = "New cards per day"
 SETTING_RETENTION = "Desired retention"
 SETTING_DEFAULT = "{value} (default)"
+SETTING_REMINDERS = "Review reminders"
+SETTING_REMINDERS_AT = "a DM at {time} your time when reviews are due"
+SETTING_REMINDERS_OFF = "off"
+BAD_REMINDERS = "reminders must be a 24-hour time such as 19:00, or off (you gave {value})."
 BAD_NEW = "new must be a whole number from 0 to 200 (you gave {value})."
 NEW_TWICE = "Give new or new-per-day, not both (they are the same setting)."
 BAD_RETENTION = "retention must be a number from 0.80 to 0.97 (you gave {value})."
 
 FORGET_ASK = (
-    "This deletes everything StudyBot stores about you: your cards, review history "
-    "and settings. It cannot be undone."
+    "This deletes everything StudyBot stores about you: your cards, review history, "
+    "quiz and challenge answers, points, streaks and settings. It cannot be undone."
 )
 FORGET_CONFIRM = "Delete my data"
 FORGET_CANCEL = "Cancel"

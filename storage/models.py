@@ -45,6 +45,7 @@ class Learner(SQLModel, table=True):
     study_topic: str = Field(default="", max_length=64)
     study_exam: str = Field(default="", max_length=8)
     leaderboard_hidden: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    reminder_time: str | None = Field(default=None, max_length=5)
     created_at: datetime = Field(sa_column=_utc())
 
 
@@ -175,7 +176,7 @@ class QuizSession(SQLModel, table=True):
     workspace_id: int | None = Field(default=None, foreign_key="workspace.id", index=True)
     channel: str = Field(max_length=64)
     is_dm: bool = Field(default=False)
-    starter_learner_id: int = Field(foreign_key="learner.id")
+    starter_learner_id: int | None = Field(default=None, foreign_key="learner.id")
     topic: str = Field(default="", max_length=64)
     exam: str = Field(default="", max_length=8)
     count: int
@@ -212,6 +213,7 @@ class Attempt(SQLModel, table=True):
     __tablename__ = "attempt"
     __table_args__ = (
         sa.UniqueConstraint("quiz_question_id", "learner_id"),
+        sa.UniqueConstraint("challenge_id", "learner_id", name="uq_attempt_challenge_learner"),
         sa.Index("ix_attempt_learner_time", "learner_id", "answered_at"),
     )
 
@@ -221,6 +223,7 @@ class Attempt(SQLModel, table=True):
     channel: str = Field(default="", max_length=64)
     source: str = Field(default="quiz", max_length=16)
     quiz_question_id: int | None = Field(default=None, foreign_key="quiz_question.id")
+    challenge_id: int | None = Field(default=None, foreign_key="daily_challenge.id")
     question_id: int = Field(foreign_key="question.id")
     question_revision: int = Field(default=1)
     choice: int
@@ -257,7 +260,91 @@ class ScoreDay(SQLModel, table=True):
     reached_at: datetime = Field(sa_column=_utc())
 
 
+class ChallengeSubscription(SQLModel, table=True):
+    """A channel's daily challenge and weekly leaderboard; jobs are rebuilt from these rows.
+
+    `post_time` and `weekly_time` are local wall-clock times ("HH:MM", or "HH:MM:SS")
+    in `timezone`; `weekly_day` is 0 for Monday, None for no weekly post. `status` is
+    active, paused (after repeated failures) or off (unsubscribed)."""
+
+    __tablename__ = "challenge_subscription"
+    __table_args__ = (sa.UniqueConstraint("platform", "channel"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    channel: str = Field(max_length=64)
+    post_time: str = Field(max_length=8)
+    timezone: str = Field(max_length=64)
+    topic: str = Field(default="", max_length=64)
+    close_after_minutes: int = Field(default=720)
+    weekly_day: int | None = Field(default=None)
+    weekly_time: str | None = Field(default=None, max_length=8)
+    status: str = Field(default="active", max_length=16)
+    failures: int = Field(default=0)
+    last_error: str = Field(default="", max_length=300)
+    last_error_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    created_at: datetime = Field(sa_column=_utc())
+    updated_at: datetime = Field(sa_column=_utc())
+
+
+class DailyChallenge(SQLModel, table=True):
+    """One posted challenge. The unique (platform, channel, local_date) row is the claim:
+    whichever process inserts it posts, so a channel gets one challenge per local day."""
+
+    __tablename__ = "daily_challenge"
+    __table_args__ = (
+        sa.UniqueConstraint("platform", "channel", "local_date"),
+        sa.Index("ix_daily_challenge_open", "status", "closes_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    subscription_id: int = Field(foreign_key="challenge_subscription.id", index=True)
+    platform: str = Field(max_length=16)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    channel: str = Field(max_length=64)
+    local_date: date
+    score_day: date  # the workspace-local day its points and streaks count for
+    question_id: int = Field(foreign_key="question.id")
+    question_revision: int = Field(default=1)
+    status: str = Field(default="open", max_length=16)  # open, revealed, failed
+    posted_at: datetime = Field(sa_column=_utc())
+    closes_at: datetime = Field(sa_column=_utc())
+    revealed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    message_id: str = Field(default="", max_length=64)
+
+
+class ScheduleClaim(SQLModel, table=True):
+    """Exactly-once for scheduled posts other than the challenge itself: a weekly board
+    per channel per week, a reminder per learner per day. Inserting the row is the claim."""
+
+    __tablename__ = "schedule_claim"
+
+    kind: str = Field(primary_key=True, max_length=16)
+    target: str = Field(primary_key=True, max_length=100)
+    period: date = Field(primary_key=True)
+    claimed_at: datetime = Field(sa_column=_utc())
+
+
+class ChallengeStreak(SQLModel, table=True):
+    """Consecutive challenge days per learner per workspace (workspace-local days);
+    `freeze_week` is the Monday of the last week whose one automatic freeze was used."""
+
+    __tablename__ = "challenge_streak"
+
+    workspace_id: int = Field(foreign_key="workspace.id", primary_key=True)
+    learner_id: int = Field(foreign_key="learner.id", primary_key=True)
+    current: int = Field(default=0)
+    best: int = Field(default=0)
+    last_day: date | None = Field(default=None)
+    freeze_week: date | None = Field(default=None)
+
+
 QUIZ_SESSION = table(QuizSession)
 QUIZ_QUESTION = table(QuizQuestion)
 ATTEMPT = table(Attempt)
 SCORE_DAY = table(ScoreDay)
+SUBSCRIPTION = table(ChallengeSubscription)
+CHALLENGE = table(DailyChallenge)
+CLAIM = table(ScheduleClaim)
+STREAK = table(ChallengeStreak)

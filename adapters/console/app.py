@@ -143,8 +143,9 @@ class ConsoleApp:
             loop.call_soon_threadsafe(lines.put_nowait, None)
 
         threading.Thread(target=reader, name="console-stdin", daemon=True).start()
-        self.core.quiz.outboxes[PLATFORM] = self.outbox
+        self.core.outboxes[PLATFORM] = self.outbox
         timers = loop.create_task(self.core.quiz.run_forever(), name="quiz-timers")
+        await self.core.scheduler.start()
         try:
             while True:
                 if interactive:
@@ -155,4 +156,5 @@ class ConsoleApp:
                     break
         finally:
             timers.cancel()
+            self.core.scheduler.shutdown()
         self._print("Bye.")

@@ -33,19 +33,19 @@ class Revealed:
 
 def send_misses_to_study(
     conn: Connection,
-    item: store.QuizItem,
-    answers: list[attempts.FinalAnswer],
+    question_id: int,
+    missed_by: list[int],
     now: datetime,
     default_tz: str,
+    source: str = "quiz",
 ) -> None:
-    """A wrong final answer is a lapse on a card the learner studies, or a new card due now."""
-    for answer in answers:
-        if answer.correct:
-            continue
+    """A wrong final answer (quiz or challenge) is a lapse on a card the learner studies,
+    or a new card due now."""
+    for learner_id in missed_by:
         state = conn.execute(
             sa.select(REVIEW_STATE.c.reps, REVIEW_STATE.c.suspended).where(
-                REVIEW_STATE.c.learner_id == answer.learner_id,
-                REVIEW_STATE.c.question_id == item.question_id,
+                REVIEW_STATE.c.learner_id == learner_id,
+                REVIEW_STATE.c.question_id == question_id,
             )
         ).first()
         if state is None:
@@ -54,8 +54,8 @@ def send_misses_to_study(
                 conn,
                 REVIEW_STATE,
                 {
-                    "learner_id": answer.learner_id,
-                    "question_id": item.question_id,
+                    "learner_id": learner_id,
+                    "question_id": question_id,
                     "state": fresh.state,
                     "step": fresh.step,
                     "stability": None,
@@ -68,18 +68,18 @@ def send_misses_to_study(
                 },
             )
         elif not state.suspended:
-            learner, seed = learner_by_id(conn, answer.learner_id, default_tz)
+            learner, seed = learner_by_id(conn, learner_id, default_tz)
             try:
                 record_grade(
                     conn,
                     learner,
                     seed,
-                    item.question_id,
+                    question_id,
                     int(state.reps),
                     now,
                     Grade.AGAIN,
                     now,
-                    source="quiz",
+                    source=source,
                 )
             except UserError:
                 continue  # retired meanwhile: nothing to study
@@ -107,7 +107,8 @@ def reveal(
                 correct=answer.correct,
                 at=answer.answered_at,
             )
-    send_misses_to_study(conn, item, answers, now, default_tz)
+    missed_by = [answer.learner_id for answer in answers if not answer.correct]
+    send_misses_to_study(conn, item.question_id, missed_by, now, default_tz)
     next_item = None
     if item.session_status == "running" and item.number < item.count:
         seconds = None if item.is_dm else item.seconds

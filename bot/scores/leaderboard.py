@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from bot.challenge.streaks import current_streaks
 from bot.config_cmd import workspace_zone
 from bot.context import Context
 from bot.errors import UserError
@@ -224,10 +225,23 @@ def _name(entry: Entry) -> str:
     return entry.name.strip() or strings.BOARD_NO_NAME
 
 
-def board_reply(board: Board, period: Period, scope: str, zone_name: str) -> Reply:
+def board_reply(
+    board: Board,
+    period: Period,
+    scope: str,
+    zone_name: str,
+    streaks: dict[int, int] | None = None,
+) -> Reply:
+    """`streaks`: daily-challenge streaks by learner id, shown beside the names."""
     mine = board.me.learner_id if board.me is not None else None
+    streaks = streaks or {}
     lines = [
         strings.BOARD_LINE.format(rank=entry.rank, name=_name(entry), points=entry.points)
+        + (
+            strings.BOARD_STREAK.format(days=streaks[entry.learner_id])
+            if streaks.get(entry.learner_id)
+            else ""
+        )
         + (strings.BOARD_YOU_MARK if entry.learner_id == mine else "")
         for entry in board.top
     ]
@@ -266,6 +280,10 @@ async def leaderboard_command(
         me = find_learner(conn, ctx, services.default_timezone).id
         channel = ctx.channel if scope == "channel" else None
         board = load_board(conn, workspace_id, channel, period, me)
-        return board_reply(board, period, scope, tz.key)
+        ids = [entry.learner_id for entry in board.top]
+        today = now.astimezone(tz).date()
+        return board_reply(
+            board, period, scope, tz.key, current_streaks(conn, workspace_id, ids, today)
+        )
 
     return [await services.database.read(work)]

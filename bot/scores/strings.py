@@ -7,6 +7,7 @@ from __future__ import annotations
 BOARD_TITLE = "Leaderboard · {period} · {scope}"
 BOARD_LINE = "{rank}. {name}: {points:,} points"
 BOARD_YOU_MARK = " ← you"
+BOARD_STREAK = " · 🔥{days}"
 BOARD_YOU = "You: #{rank} with {points:,} points."
 BOARD_YOU_NONE = "You have no points here for this period yet."
 BOARD_EMPTY = "No points yet for this period. Answer quiz questions to get on the board."

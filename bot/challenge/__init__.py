@@ -1,0 +1,1 @@
+"""The daily challenge: subscriptions, the post, answers, the reveal and streaks."""

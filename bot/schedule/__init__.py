@@ -1,0 +1,1 @@
+"""Scheduled work: local-time triggers, the APScheduler wiring, weekly boards, reminders."""
