@@ -100,7 +100,7 @@ def weekly(period: Period, top: list[Entry], streaks: dict[int, int], zone: str)
             points=entry.points,
             streak=(
                 strings.WEEKLY_STREAK.format(days=streaks[entry.learner_id])
-                if streaks.get(entry.learner_id)
+                if streaks.get(entry.learner_id, 0) > 1
                 else ""
             ),
         )

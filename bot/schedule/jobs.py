@@ -81,9 +81,10 @@ class ScheduledWork:
                 if (revealed := flow.reveal(conn, challenge_id, now, default_tz)) is not None
             ]
             day, due_at = latest_occurrence(sub.post_time, sub.zone, now)
-            if now >= sub.closes_at(day, due_at):
+            closes_at = sub.closes_at(day, due_at)  # a late post keeps the window's end
+            if now >= closes_at:
                 return _Claimed("window-closed", reveals)
-            return self._claim(conn, sub, day, now, reveals)
+            return self._claim(conn, sub, day, now, closes_at, reveals)
 
         claimed = await self.services.database.write(work)
         for revealed in claimed.reveals:
@@ -98,6 +99,7 @@ class ScheduledWork:
         sub: store.Subscription,
         day: date,
         now: datetime,
+        closes_at: datetime,
         reveals: list[flow.Revealed],
     ) -> _Claimed:
         question = store.pick_question(conn, sub, day)
@@ -105,7 +107,6 @@ class ScheduledWork:
             return _Claimed("no-questions", reveals)
         workspace_tz = workspace_zone(conn, sub.workspace_id, self.services.default_timezone)
         score_day = now.astimezone(workspace_tz).date()
-        closes_at = sub.closes_at(day, now)
         challenge_id = store.claim(conn, sub, day, score_day, question, now, closes_at)
         if challenge_id is None:
             return _Claimed("exists", reveals)

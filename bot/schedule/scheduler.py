@@ -90,6 +90,10 @@ class Scheduler:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def job_ids(self) -> list[str]:
+        """The subscription jobs now scheduled ("post:<id>", "weekly:<id>")."""
+        return sorted(self._triggers)
+
     def next_run(self, job_id: str) -> Any:
         """When APScheduler will next run a job (None if there is no such job)."""
         job = self._aps.get_job(job_id) if self._aps is not None else None

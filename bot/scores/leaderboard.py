@@ -239,7 +239,7 @@ def board_reply(
         strings.BOARD_LINE.format(rank=entry.rank, name=_name(entry), points=entry.points)
         + (
             strings.BOARD_STREAK.format(days=streaks[entry.learner_id])
-            if streaks.get(entry.learner_id)
+            if streaks.get(entry.learner_id, 0) > 1
             else ""
         )
         + (strings.BOARD_YOU_MARK if entry.learner_id == mine else "")
