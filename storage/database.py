@@ -11,7 +11,10 @@ the database decides how to run it:
   one writer thread that gathers whatever use cases are waiting into a single
   transaction, each inside its own SAVEPOINT (a failure rolls back only its own
   work), and commits once (group commit). Writes begin with `BEGIN IMMEDIATE`, so
-  read-check-write is atomic across processes too; reads use a small pool.
+  read-check-write is atomic across processes too; reads use a small pool. A batch
+  stops taking jobs after ~20 ms of work, and background writes (scheduled posts)
+  wait behind interactive ones, so a click is not stuck behind a 10,000-channel
+  fan-out.
 - PostgreSQL runs it through asyncpg (`AsyncConnection.run_sync`), one pooled
   transaction per use case; unique constraints and conditional updates make
   concurrent use cases safe, and serialization failures or deadlocks are retried.
@@ -21,8 +24,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import queue
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -42,6 +46,7 @@ log = logging.getLogger(__name__)
 
 _READ_OPTION = "studybot_read"
 _MAX_BATCH = 512
+_BATCH_SECONDS = 0.02
 _PG_RETRIES = 5
 _PG_RETRY_CODES = {"40001", "40P01"}
 
@@ -64,8 +69,10 @@ class Database:
         """Run read-only work on a consistent snapshot."""
         raise NotImplementedError
 
-    async def write(self, work: Work[T]) -> T:
-        """Run `work` as one transaction; its changes are committed when this returns."""
+    async def write(self, work: Work[T], background: bool = False) -> T:
+        """Run `work` as one transaction; its changes are committed when this returns.
+        `background` work (scheduled fan-out) yields to interactive work where the
+        database serialises writers."""
         raise NotImplementedError
 
     async def run_isolated(self, work: Work[T]) -> T:
@@ -96,6 +103,60 @@ def _deliver(job: _Job, result: Any = None, error: BaseException | None = None) 
     job.loop.call_soon_threadsafe(settle)
 
 
+def _in_savepoint(driver: Any, conn: Connection, job: _Job, done: list[tuple[_Job, Any]]) -> None:
+    """Run one job of a batch; its own failure rolls back only its own work."""
+    driver.execute("SAVEPOINT job")
+    try:
+        result = job.work(conn)
+    except Exception as exc:
+        driver.execute("ROLLBACK TO job")
+        driver.execute("RELEASE job")
+        _deliver(job, error=exc)
+        return
+    driver.execute("RELEASE job")
+    done.append((job, result))
+
+
+class _Lanes:
+    """The writer's queue: interactive jobs first, then background ones; None closes."""
+
+    def __init__(self) -> None:
+        self._ready = threading.Condition()
+        self._interactive: deque[_Job] = deque()
+        self._background: deque[_Job] = deque()
+        self._closed = False
+
+    def put(self, job: _Job | None, background: bool = False) -> None:
+        with self._ready:
+            if job is None:
+                self._closed = True
+            elif background:
+                self._background.append(job)
+            else:
+                self._interactive.append(job)
+            self._ready.notify()
+
+    def _take(self) -> _Job | None:
+        if self._interactive:
+            return self._interactive.popleft()
+        if self._background:
+            return self._background.popleft()
+        return None
+
+    def get(self) -> _Job | None:
+        """The next job, waiting for one; None once closed and drained."""
+        with self._ready:
+            while True:
+                job = self._take()
+                if job is not None or self._closed:
+                    return job
+                self._ready.wait()
+
+    def get_nowait(self) -> _Job | None:
+        with self._ready:
+            return self._take()
+
+
 @dataclass
 class SqliteDatabase(Database):
     """SQLite in WAL mode, driven from threads (see the module docstring)."""
@@ -103,7 +164,7 @@ class SqliteDatabase(Database):
     url: URL
     engine: Engine
     readers: int = 4
-    _jobs: queue.SimpleQueue[_Job | None] = field(default_factory=queue.SimpleQueue)
+    _jobs: _Lanes = field(default_factory=_Lanes)
     _writer: threading.Thread | None = None
     _pool: ThreadPoolExecutor | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -132,7 +193,7 @@ class SqliteDatabase(Database):
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor(), self._read_now, work)
 
-    async def write(self, work: Work[T]) -> T:
+    async def write(self, work: Work[T], background: bool = False) -> T:
         loop = asyncio.get_running_loop()
         with self._lock:
             if self._writer is None:
@@ -141,7 +202,7 @@ class SqliteDatabase(Database):
                 )
                 self._writer.start()
         future: asyncio.Future[T] = loop.create_future()
-        self._jobs.put(_Job(work, future, loop))
+        self._jobs.put(_Job(work, future, loop), background)
         return await future
 
     def _write_loop(self) -> None:
@@ -162,49 +223,40 @@ class SqliteDatabase(Database):
             first = self._jobs.get()
             if first is None:
                 return
-            batch = [first]
-            stop = False
-            while len(batch) < _MAX_BATCH:
-                try:
-                    job = self._jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if job is None:
-                    stop = True
-                    break
-                batch.append(job)
-            self._run_batch(conn, batch)
-            if stop:
-                return
+            self._run_batch(conn, first)
 
-    @staticmethod
-    def _run_batch(conn: Connection, batch: list[_Job]) -> None:
+    def _run_batch(self, conn: Connection, first: _Job) -> None:
+        """`first` and whatever else is waiting, up to ~20 ms of work or 512 jobs, in
+        one transaction, each job in its own savepoint; one commit for all."""
         done: list[tuple[_Job, Any]] = []
+        ran = [first]
+        started = time.monotonic()
         try:
             with conn.begin():
-                if len(batch) == 1:  # a lone job needs no savepoint: its failure is the batch's
-                    done.append((batch[0], batch[0].work(conn)))
+                following = self._jobs.get_nowait()
+                if following is None:  # a lone job needs no savepoint: its failure is the batch's
+                    done.append((first, first.work(conn)))
                 else:
                     driver = conn.connection.driver_connection
                     assert driver is not None
-                    for job in batch:
-                        driver.execute("SAVEPOINT job")
-                        try:
-                            result = job.work(conn)
-                        except Exception as exc:  # the job's own failure; the others go on
-                            driver.execute("ROLLBACK TO job")
-                            driver.execute("RELEASE job")
-                            _deliver(job, error=exc)
-                            continue
-                        driver.execute("RELEASE job")
-                        done.append((job, result))
+                    job: _Job | None = first
+                    while job is not None:
+                        _in_savepoint(driver, conn, job, done)
+                        if following is not None:
+                            job, following = following, None
+                        elif len(ran) < _MAX_BATCH and time.monotonic() - started <= _BATCH_SECONDS:
+                            job = self._jobs.get_nowait()
+                        else:
+                            job = None
+                        if job is not None:
+                            ran.append(job)
         except Exception as exc:
-            failed = [job for job, _ in done] if len(batch) > 1 else batch
-            for job in failed:
-                _deliver(job, error=exc)
+            failed = [job for job, _ in done] if len(ran) > 1 else ran
+            for failed_job in failed:
+                _deliver(failed_job, error=exc)
             return
-        for job, result in done:
-            _deliver(job, result)
+        for finished, result in done:
+            _deliver(finished, result)
 
     async def run_isolated(self, work: Work[T]) -> T:
         def run() -> T:
@@ -236,6 +288,8 @@ class PostgresDatabase(Database):
 
     url: URL
     engine: AsyncEngine
+    background_slots: int = 5
+    _background: asyncio.Semaphore | None = None
 
     @property
     def dialect(self) -> str:
@@ -245,7 +299,15 @@ class PostgresDatabase(Database):
         async with self.engine.connect() as conn, conn.begin():
             return await conn.run_sync(work)
 
-    async def write(self, work: Work[T]) -> T:
+    async def write(self, work: Work[T], background: bool = False) -> T:
+        if not background:
+            return await self._write(work)
+        if self._background is None:  # background work may hold only a few connections
+            self._background = asyncio.Semaphore(self.background_slots)
+        async with self._background:
+            return await self._write(work)
+
+    async def _write(self, work: Work[T]) -> T:
         for attempt in range(_PG_RETRIES):
             try:
                 async with self.engine.begin() as conn:
@@ -328,4 +390,4 @@ async def open_database(url_text: str, *, pool_size: int = 10) -> Database:
     except (OSError, DBAPIError, TimeoutError) as exc:
         await async_engine.dispose()
         raise _unavailable(url, exc) from None
-    return PostgresDatabase(url=url, engine=async_engine)
+    return PostgresDatabase(url=url, engine=async_engine, background_slots=max(1, pool_size // 2))

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
 
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -45,6 +46,8 @@ class Scheduler:
     _fingerprint: Any = field(default=None, init=False)
     _triggers: dict[str, str] = field(default_factory=dict, init=False)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set, init=False)
+    job_watchers: list[Callable[[str], None]] = field(default_factory=list)
+    """Called with a job's id each time a run of it ends (benchmarks, diagnostics)."""
 
     @property
     def running(self) -> bool:
@@ -61,6 +64,7 @@ class Scheduler:
                 "misfire_grace_time": SWEEP_GRACE_SECONDS,
             },
         )
+        self._aps.add_listener(self._job_ended, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
         self._aps.start()
         self.work.services.signals.listeners.append(self.request_sync)
         await self.work.catch_up(self.work.services.clock.now())
@@ -68,6 +72,10 @@ class Scheduler:
         self._sweep("sweep:reveals", self.reveal_seconds, self._reveals)
         self._sweep("sweep:reminders", self.reminder_seconds, self._reminders)
         self._sweep("sweep:subscriptions", self.sync_seconds, self.sync)
+
+    def _job_ended(self, event: Any) -> None:
+        for watcher in self.job_watchers:
+            watcher(str(event.job_id))
 
     def shutdown(self) -> None:
         if self.request_sync in self.work.services.signals.listeners:
@@ -89,6 +97,11 @@ class Scheduler:
         task = asyncio.get_running_loop().create_task(self.sync(force=True))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def settle(self) -> None:
+        """Wait for rebuilds requested so far (tests and orderly shutdowns)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks))
 
     def job_ids(self) -> list[str]:
         """The subscription jobs now scheduled ("post:<id>", "weekly:<id>")."""

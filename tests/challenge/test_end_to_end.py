@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -68,3 +69,32 @@ async def test_a_real_trigger_posts_the_challenge_to_the_console(database: Datab
     printed = out.getvalue()
     assert f"[#study]\nDaily challenge · {due:%a} {due.day} {due:%b}\nQuestion " in printed
     assert "[1] A  [2] B  [3] C  [4] D" in printed
+
+
+async def test_jobs_are_rebuilt_when_a_subscription_changes(database: Database) -> None:
+    core = build_core(database, SystemClock(), "UTC")
+    await add_pool(core)
+    app = ConsoleApp(core, out=io.StringIO())
+    core.outboxes[PLATFORM] = app.outbox
+    await app.send("/channel study")
+    await core.scheduler.start()
+    try:
+        assert core.scheduler.job_ids() == []
+        await app.send(f"/challenge subscribe time=10:00 timezone=Asia/Kolkata topic={POOL_TOPIC}")
+        await core.scheduler.settle()
+        post_job, weekly_job = core.scheduler.job_ids()
+        assert (post_job[:5], weekly_job[:7]) == ("post:", "weekly:")
+        fire = core.scheduler.next_run(post_job)
+        assert fire.astimezone(ZoneInfo("Asia/Kolkata")).strftime("%H:%M") == "10:00"
+
+        await app.send("/challenge subscribe time=07:15 weekly=off")
+        await core.scheduler.settle()
+        assert core.scheduler.job_ids() == [post_job]
+        fire = core.scheduler.next_run(post_job)
+        assert fire.astimezone(ZoneInfo("Asia/Kolkata")).strftime("%H:%M") == "07:15"
+
+        await app.send("/challenge unsubscribe")
+        await core.scheduler.settle()
+        assert core.scheduler.job_ids() == []
+    finally:
+        core.scheduler.shutdown()

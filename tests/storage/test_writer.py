@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,3 +58,38 @@ async def test_writes_fail_instead_of_hanging_when_the_file_cannot_open(tmp_path
             )
     finally:
         await database.close()
+
+
+async def test_an_interactive_write_overtakes_queued_background_writes(tmp_path: Path) -> None:
+    """A click arriving during a scheduled fan-out runs before the fan-out's queue."""
+    database = await open_database(f"sqlite:///{tmp_path / 'lanes.db'}")
+    order: list[str] = []
+    release = threading.Event()
+    entered = threading.Event()
+
+    def blocking(conn: Connection) -> None:
+        entered.set()
+        release.wait(timeout=30)
+        order.append("first")
+
+    def labelled(label: str) -> Callable[[Connection], None]:
+        def work(conn: Connection) -> None:
+            order.append(label)
+
+        return work
+
+    try:
+        first = asyncio.ensure_future(database.write(blocking, background=True))
+        await asyncio.get_running_loop().run_in_executor(None, entered.wait, 30)
+        queued = [
+            asyncio.ensure_future(database.write(labelled(f"fan-out {n}"), background=True))
+            for n in range(50)
+        ]
+        click = asyncio.ensure_future(database.write(labelled("click")))
+        await asyncio.sleep(0)  # let every write reach the writer's queue
+        release.set()
+        await asyncio.gather(first, click, *queued)
+    finally:
+        await database.close()
+    assert order[:2] == ["first", "click"]
+    assert order[2:] == [f"fan-out {n}" for n in range(50)]
