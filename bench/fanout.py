@@ -12,6 +12,10 @@ ahead. Two runs:
    (callers wait for their slot, as discord.py and slack-sdk do): 10,000 posts cannot
    finish in under 200 s. Target: all posted within 5% of that bound (<= 210 s).
 
+The overhead per post is the unlimited run's time divided by the posts; it must stay
+under the rate limit's interval (20 ms at 50/s), or the bot, not the platform, would
+be what makes channels wait.
+
 Run: `python -m bench.fanout [--subscriptions N] [--rate R] [--out FILE]`.
 """
 

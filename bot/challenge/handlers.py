@@ -313,7 +313,7 @@ async def answer_action(services: Services, ctx: Context, action: Action) -> lis
         remember_name(conn, learner.id, ctx)
         before = answers.previous_choice(conn, item.id, learner.id)
         answers.record_answer(conn, item, learner.id, choice, now)
-        closes = render.local_time(item.closes_at, item.timezone)
+        closes = render.closing_time(item)
         text = (
             strings.YOUR_ANSWER
             if before is None

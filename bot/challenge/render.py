@@ -15,8 +15,12 @@ from bot.scores.leaderboard import Entry, Period
 ANSWER = "ch.a"
 
 
-def local_time(instant: datetime, zone: str) -> str:
-    return instant.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+def closing_time(item: ChallengeItem) -> str:
+    """ "21:00", or "Tue 05:36" when the challenge closes on a later local day."""
+    tz = ZoneInfo(item.timezone)
+    closes = item.closes_at.astimezone(tz)
+    same_day = closes.date() == item.posted_at.astimezone(tz).date()
+    return closes.strftime("%H:%M" if same_day else "%a %H:%M")
 
 
 def _question_body(item: ChallengeItem) -> str:
@@ -31,9 +35,7 @@ def post(item: ChallengeItem) -> Reply:
     return Reply(
         title=strings.POST_TITLE.format(day=item.local_date),
         body=_question_body(item),
-        footer=strings.POST_FOOTER.format(
-            closes=local_time(item.closes_at, item.timezone), zone=item.timezone
-        ),
+        footer=strings.POST_FOOTER.format(closes=closing_time(item), zone=item.timezone),
         buttons=rows(
             *(
                 Button(label, encode(ANSWER, item.id, index), ButtonStyle.PRIMARY)

@@ -324,3 +324,11 @@ async def test_another_workspace_cannot_answer(core: Core, clock: ManualClock) -
     await stranger.press("A")
     assert stranger.replies[0].error
     assert await count(core.database, "attempt") == 0
+
+
+async def test_a_challenge_closing_tomorrow_says_which_day(core: Core, clock: ManualClock) -> None:
+    await subscribe(core, "time=09:00")
+    clock.set(local(MONDAY, time(18, 0)))  # subscribed late: today's post made by hand
+    chat = moderator(core)
+    await chat.say("/challenge now")
+    assert chat.replies[-1].footer.startswith("Answer by Tue 06:00 (America/New_York)")
