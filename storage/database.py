@@ -273,6 +273,7 @@ class SqliteDatabase(Database):
             self._jobs.put(None)
             await asyncio.get_running_loop().run_in_executor(None, writer.join)
             self._writer = None
+            self._jobs = _Lanes()  # a later write starts a fresh writer on an open queue
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None

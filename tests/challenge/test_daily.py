@@ -213,6 +213,13 @@ async def test_a_channel_does_not_see_an_item_again_within_ninety_days(
     assert len(set(seen[:POOL_SIZE])) == POOL_SIZE
     assert seen[POOL_SIZE] == seen[0]
     assert len(outbox.challenges) == POOL_SIZE + 1
+    # 89 days after its last showing an item is still held back; the others, last
+    # shown 90 days or more before, are fair game again
+    clock.set(local(MONDAY + timedelta(days=POOL_SIZE + 89), time(9, 0)))
+    outcome = await work_of(core).post_daily(sub.id, clock.now())
+    assert outcome.challenge_id is not None
+    again = (await load(core, outcome.challenge_id)).question_id
+    assert again != seen[POOL_SIZE] and again in seen[1:POOL_SIZE]
 
 
 async def test_challenge_now_posts_todays_once(core: Core, clock: ManualClock) -> None:
