@@ -20,6 +20,7 @@ from bot.app import start_core
 from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, load_settings
 from questions import commands
+from questions.exams import presets
 from questions.importer import sync_bundled_packs
 from questions.loader import PackInvalid
 from storage import migrate
@@ -108,7 +109,7 @@ async def _questions(settings: Settings, args: argparse.Namespace) -> int:
             else:
                 sys.stdout.write(text)
         else:
-            print("\n".join(await commands.stats(database)))
+            print("\n".join(await commands.stats(database, args.exam or "")))
     finally:
         await database.close()
     return 0
@@ -134,7 +135,12 @@ def _parser() -> argparse.ArgumentParser:
     exporter.add_argument("--format", choices=("yaml", "csv"), default="yaml")
     exporter.add_argument("--workspace", metavar="PLATFORM:ID")
     exporter.add_argument("--out", metavar="FILE")
-    bank_subcommands.add_parser("stats", help="counts by origin, kind, exam and topic")
+    stats = bank_subcommands.add_parser("stats", help="counts by origin, kind, exam and topic")
+    stats.add_argument(
+        "--exam",
+        choices=sorted(presets()),
+        help="also show the spread over this exam's sections beside its question counts",
+    )
     return parser
 
 

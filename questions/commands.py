@@ -19,6 +19,7 @@ import yaml
 from sqlalchemy import Connection
 
 from questions.csvpack import COLUMNS, load_csv_pack
+from questions.exams import presets
 from questions.importer import ImportResult, import_pack
 from questions.loader import LoadedPack, PackError, PackInvalid, load_pack
 from questions.topics import covers, taxonomy
@@ -181,8 +182,9 @@ async def export(database: Database, topic: str, fmt: str, workspace: str = "") 
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
 
 
-async def stats(database: Database) -> list[str]:
-    """Counts of live bundled items by origin, kind, exam and topic."""
+async def stats(database: Database, exam: str = "") -> list[str]:
+    """Counts of live bundled items by origin, kind, exam and topic; with `exam`, also
+    the spread over that exam's sections next to the questions the exam asks."""
 
     def work(conn: Connection) -> list[Any]:
         return _question_rows(conn, "", None)
@@ -203,4 +205,45 @@ async def stats(database: Database) -> list[str]:
         if hand or made:
             indent = "  " * (topic.id.count(".") + 1)
             lines.append(f"{indent}{topic.id}: {hand + made:,} ({hand:,} / {made:,})")
+    if exam:
+        lines += exam_spread(rows, exam)
+    return lines
+
+
+def exam_spread(rows: Sequence[Any], exam: str) -> list[str]:
+    """Items tagged `exam` per exam section (hand / generated), beside the exam's own
+    question counts; a section with fewer items than the exam asks is marked."""
+    preset = presets().get(exam)
+    if preset is None:
+        known = ", ".join(sorted(presets()))
+        raise ValueError(f"No section preset for exam {exam!r}; presets exist for {known}.")
+    tagged = [row for row in rows if exam in row.exams.split(",")]
+    lines = [
+        "",
+        f"{preset.code} spread ({preset.title}: {preset.format}).",
+        f"Items tagged {exam} per exam section (hand / generated), and what the exam asks:",
+    ]
+    width = max(len(section.name) for section in preset.sections)
+    placed: set[int] = set()
+    for section in preset.sections:
+        inside = [
+            index
+            for index, row in enumerate(tagged)
+            if any(covers(topic, row.topic) for topic in section.topics)
+        ]
+        placed.update(inside)
+        hand = sum(1 for index in inside if tagged[index].origin == "hand")
+        made = len(inside) - hand
+        asks = (
+            f"exam asks {section.questions}"
+            if section.questions is not None
+            else "exam count not published"
+        )
+        gap = (
+            "  <- gap" if section.questions is not None and len(inside) < section.questions else ""
+        )
+        lines.append(
+            f"  {section.name:<{width}}  {len(inside):>6,} ({hand:,} / {made:,})  {asks}{gap}"
+        )
+    lines.append(f"  Items tagged {exam} outside these sections: {len(tagged) - len(placed):,}")
     return lines

@@ -17,13 +17,18 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from bot.clock import ManualClock
+from questions import commands
 from questions.commands import export, import_path
 from questions.csvpack import load_csv_pack
+from questions.exams import presets
 from questions.importer import import_pack
 from questions.loader import PackInvalid, load_pack
 from storage.database import Database
 from storage.models import QUESTION
+from tests.conftest import FIXTURE_PACKS
 from tests.helpers import run_studybot, snapshot
+
+FIXTURE = FIXTURE_PACKS / "fixture.yaml"
 
 PACK_HEAD = """\
 pack:
@@ -475,3 +480,38 @@ async def test_a_workspace_export_imports_again_under_another_name(
     stored = await database.read(rows)
     assert len(stored) == 1
     assert stored[0].answer == "Stomach (edited)" and stored[0].revision == 2
+
+
+async def test_stats_for_an_exam_shows_each_section_beside_the_exam_count(
+    database: Database,
+) -> None:
+    """The CPC spread lists every section of the preset in order, with what the exam
+    asks; the fixture's CPC terminology items land in the terminology section."""
+    lines = await commands.stats(database, "CPC")
+    start = lines.index("") + 1
+    assert lines[start].startswith("CPC spread (AAPC Certified Professional Coder")
+    sections = presets()["CPC"].sections
+    rows = lines[start + 2 : start + 2 + len(sections)]
+    for section, row in zip(sections, rows, strict=True):
+        assert row.strip().startswith(section.name)
+        asks = (
+            f"exam asks {section.questions}"
+            if section.questions is not None
+            else "exam count not published"
+        )
+        assert asks in row
+    fixture = load_pack(FIXTURE).content.items
+    terminology = sum(
+        1 for item in fixture if item.topic.startswith("terminology") and "CPC" in item.exams
+    )
+    row = next(row for row in rows if row.strip().startswith("Medical terminology"))
+    assert f" {terminology} ({terminology} / 0)" in row
+    assert ("<- gap" in row) == (terminology < 4)
+    anatomy = next(row for row in rows if row.strip().startswith("Anatomy"))
+    assert anatomy.rstrip().endswith("exam asks 4  <- gap")  # the fixture has no anatomy
+
+
+def test_an_exam_without_a_preset_is_refused(tmp_path: Path) -> None:
+    result = run_studybot(tmp_path, "questions", "stats", "--exam", "XYZ", timeout=60)
+    assert result.returncode == 2
+    assert "invalid choice: 'XYZ'" in result.stderr
